@@ -1,0 +1,33 @@
+// One config, three tiers chosen by file name: *.spec.ts (unit, pure logic),
+// *.int-spec.ts (real components: embedded store, Kafka broker), test/*.e2e-spec.ts (whole service).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+const moduleNameMapper = {
+  '^@tracker/(domain|event-store|read-model|fanout|contracts)$': '<rootDir>/libs/$1/src',
+};
+const tier = (displayName, testRegex) => ({
+  displayName,
+  rootDir: __dirname,
+  testRegex,
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+});
+module.exports = {
+  projects: [
+    tier('unit', '(apps|libs)/.*\\.spec\\.ts$'),
+    tier('int', '(apps|libs)/.*\\.int-spec\\.ts$'),
+    tier('e2e', 'test/.*\\.e2e-spec\\.ts$'),
+  ],
+};

@@ -1,0 +1,5 @@
+export * from './port/event-store.port';
+export * from './port/position';
+export * from './port/errors';
+export * from './embedded/embedded-event-store';
+export * from './esdb/esdb-event-store';
