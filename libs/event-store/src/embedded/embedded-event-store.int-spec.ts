@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NO_STREAM } from '../port/event-store.port';
+import { describeEventStoreContract } from '../testing/event-store.contract';
+import { EmbeddedEventStore } from './embedded-event-store';
+import { StoreUnavailableError } from '../port/errors';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'tracker-store-'));
+const event = (i: number) => ({ id: randomUUID(), type: 'Tested', data: { i } });
+
+describeEventStoreContract('embedded (SQLite file)', async () => {
+  const dir = tempDir();
+  const store = EmbeddedEventStore.open({ path: join(dir, 'events.db'), pollIntervalMs: 50 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('embedded store', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('commits concurrent appends together (group commit)', async () => {
+    const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
+    const appends = 200;
+    await Promise.all(
+      Array.from({ length: appends }, (_, i) => store.appendToStream(`s-${i}`, [event(i)], NO_STREAM)),
+    );
+    const { commits, appends: committed } = store.stats;
+    await store.close();
+    expect(committed).toBe(appends);
+    // Every append was queued in the same turn of the event loop, so one transaction suffices.
+    expect(commits).toBe(1);
+  });
+
+  it('keeps everything across close and reopen', async () => {
+    const path = join(dir, 'nested', 'events.db');
+    const first = EmbeddedEventStore.open({ path });
+    await first.appendToStream('a', [event(1), event(2)], NO_STREAM);
+    await first.close();
+    const second = EmbeddedEventStore.open({ path });
+    const read = await second.readStream('a');
+    expect(read.map((e) => e.data)).toEqual([{ i: 1 }, { i: 2 }]);
+    await expect(second.appendToStream('a', [event(3)], 1n)).resolves.toMatchObject({
+      nextExpectedRevision: 2n,
+    });
+    await second.close();
+  });
+
+  it('answers a closed store with StoreUnavailableError', async () => {
+    const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
+    await store.close();
+    await expect(store.appendToStream('a', [event(1)], NO_STREAM)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('rejects an event id that is not a UUID before touching the file', async () => {
+    const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
+    await expect(
+      store.appendToStream('a', [{ id: 'nope', type: 'T', data: {} }], NO_STREAM),
+    ).rejects.toMatchObject({ name: 'InvalidAppendError' });
+    expect(await store.headPosition()).toBeUndefined();
+    await store.close();
+  });
+
+  it('delivers to a live subscription the appends of another instance on the same file', async () => {
+    const path = join(dir, 'events.db');
+    const reader = EmbeddedEventStore.open({ path, pollIntervalMs: 20 });
+    const writer = EmbeddedEventStore.open({ path });
+    const subscription = reader.subscribeToAll();
+    const received = (async () => {
+      const ids: string[] = [];
+      for await (const e of subscription) {
+        ids.push(e.id);
+        if (ids.length === 3) break;
+      }
+      return ids;
+    })();
+    const written = [event(1), event(2), event(3)];
+    await writer.appendToStream('shared', written.slice(0, 1), NO_STREAM);
+    await writer.appendToStream('shared', written.slice(1), 0n);
+    await expect(received).resolves.toEqual(written.map((e) => e.id));
+    await subscription.close();
+    await writer.close();
+    await reader.close();
+  });
+});
