@@ -12,7 +12,12 @@ const appendThenKill = (path: string, acks: number): Promise<Array<[string, stri
   new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, '../testing/crash-appender.ts'), path],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        join(__dirname, '../testing/crash-appender.ts'),
+        path,
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const acknowledged: Array<[string, string]> = [];
@@ -29,7 +34,9 @@ const appendThenKill = (path: string, acks: number): Promise<Array<[string, stri
     });
     child.on('error', fail);
     child.on('exit', (_code, signal) =>
-      signal === 'SIGKILL' ? done(acknowledged) : fail(new Error(`appender exited on its own (${signal})`)),
+      signal === 'SIGKILL'
+        ? done(acknowledged)
+        : fail(new Error(`appender exited on its own (${signal})`)),
     );
   });
 

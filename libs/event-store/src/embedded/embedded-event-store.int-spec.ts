@@ -31,7 +31,9 @@ describe('embedded store', () => {
     const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
     const appends = 200;
     await Promise.all(
-      Array.from({ length: appends }, (_, i) => store.appendToStream(`s-${i}`, [event(i)], NO_STREAM)),
+      Array.from({ length: appends }, (_, i) =>
+        store.appendToStream(`s-${i}`, [event(i)], NO_STREAM),
+      ),
     );
     const { commits, appends: committed } = store.stats;
     await store.close();

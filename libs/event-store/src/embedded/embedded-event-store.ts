@@ -15,7 +15,11 @@ import {
   StoreSubscription,
   SubscribeOptions,
 } from '../port/event-store.port';
-import { InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../port/errors';
+import {
+  InvalidAppendError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../port/errors';
 import { StorePosition } from '../port/position';
 import { EventRow, SCHEMA } from './schema';
 import { toStoreError } from './sqlite-errors';
@@ -44,7 +48,10 @@ interface PendingAppend {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 512;
 
-const positionOf = (n: number | bigint): StorePosition => ({ commit: BigInt(n), prepare: BigInt(n) });
+const positionOf = (n: number | bigint): StorePosition => ({
+  commit: BigInt(n),
+  prepare: BigInt(n),
+});
 
 /** First column of the first row. (libsql's `pluck().get()` returns the whole row, so use raw.) */
 const scalar = <T>(statement: Database.Statement, ...args: unknown[]): T | undefined =>
@@ -149,7 +156,8 @@ export class EmbeddedEventStore implements EventStore {
   private validate(streamId: string, events: readonly EventData[]): Error | undefined {
     if (!streamId) return new InvalidAppendError('stream id must not be empty');
     for (const event of events) {
-      if (!UUID.test(event.id)) return new InvalidAppendError(`event id "${event.id}" is not a UUID`);
+      if (!UUID.test(event.id))
+        return new InvalidAppendError(`event id "${event.id}" is not a UUID`);
       if (!event.type) return new InvalidAppendError('event type must not be empty');
     }
     return undefined;
@@ -216,7 +224,10 @@ export class EmbeddedEventStore implements EventStore {
     if (events.length === 0) {
       const last = scalar<number>(this.stmt.lastPositionOfStream, streamId);
       return {
-        result: { nextExpectedRevision: current === undefined ? -1n : BigInt(current), position: positionOf(last ?? 0) },
+        result: {
+          nextExpectedRevision: current === undefined ? -1n : BigInt(current),
+          position: positionOf(last ?? 0),
+        },
         wrote: false,
       };
     }
@@ -237,7 +248,10 @@ export class EmbeddedEventStore implements EventStore {
     }
     this.counters.events += events.length;
     this.stmt.upsertStream.run(streamId, revision);
-    return { result: { nextExpectedRevision: BigInt(revision), position: positionOf(position) }, wrote: true };
+    return {
+      result: { nextExpectedRevision: BigInt(revision), position: positionOf(position) },
+      wrote: true,
+    };
   }
 
   /**
@@ -254,14 +268,21 @@ export class EmbeddedEventStore implements EventStore {
     if (events.length === 0 || current === undefined) return undefined;
     const ids = events.map((e) => e.id.toLowerCase());
     if (expected === ANY) {
-      const found = ids.map((id) => this.stmt.findId.get(streamId, id) as { revision: number; position: number } | undefined);
+      const found = ids.map(
+        (id) =>
+          this.stmt.findId.get(streamId, id) as { revision: number; position: number } | undefined,
+      );
       if (found.some((f) => f === undefined)) return undefined;
       const last = found[found.length - 1]!;
       return { nextExpectedRevision: BigInt(current), position: positionOf(last.position) };
     }
     const from = expected === NO_STREAM ? 0 : Number(expected) + 1;
-    const stored = this.stmt.idsFrom.all(streamId, from, ids.length) as Array<{ event_id: string; position: number }>;
-    if (stored.length !== ids.length || stored.some((row, i) => row.event_id !== ids[i])) return undefined;
+    const stored = this.stmt.idsFrom.all(streamId, from, ids.length) as Array<{
+      event_id: string;
+      position: number;
+    }>;
+    if (stored.length !== ids.length || stored.some((row, i) => row.event_id !== ids[i]))
+      return undefined;
     return {
       nextExpectedRevision: BigInt(from + ids.length - 1),
       position: positionOf(stored[stored.length - 1].position),
@@ -274,7 +295,11 @@ export class EmbeddedEventStore implements EventStore {
     try {
       const rows =
         options.direction === 'backwards'
-          ? this.stmt.backwards.all(streamId, Number(options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER)), maxCount)
+          ? this.stmt.backwards.all(
+              streamId,
+              Number(options.fromRevision ?? BigInt(Number.MAX_SAFE_INTEGER)),
+              maxCount,
+            )
           : this.stmt.forwards.all(streamId, Number(options.fromRevision ?? 0n), maxCount);
       return (rows as EventRow[]).map(toRecorded);
     } catch (error) {
@@ -330,7 +355,10 @@ export class EmbeddedEventStore implements EventStore {
     try {
       this.db.prepare('SELECT 1').get();
     } catch (error) {
-      throw new StoreUnavailableError(`embedded store unavailable: ${(error as Error).message}`, error);
+      throw new StoreUnavailableError(
+        `embedded store unavailable: ${(error as Error).message}`,
+        error,
+      );
     }
   }
 

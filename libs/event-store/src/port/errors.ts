@@ -16,7 +16,10 @@ export class WrongExpectedRevisionError extends Error {
 /** The store cannot serve the request now (server down, disk full, file locked): retry later. */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }

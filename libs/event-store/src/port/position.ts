@@ -19,7 +19,8 @@ export const formatPosition = (p: StorePosition): string => `${p.commit}/${p.pre
 
 export const parsePosition = (text: string): StorePosition => {
   const match = /^(\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!match) throw new Error(`not a store position: "${text}" (expected "commit/prepare" or a number)`);
+  if (!match)
+    throw new Error(`not a store position: "${text}" (expected "commit/prepare" or a number)`);
   const commit = BigInt(match[1]);
   return { commit, prepare: match[2] === undefined ? commit : BigInt(match[2]) };
 };

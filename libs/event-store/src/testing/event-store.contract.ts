@@ -82,7 +82,12 @@ export const describeEventStoreContract = (
         const e = event('CallEstablished', { callId: 'abc', nested: { list: [1, 'two', null] } });
         await store.appendToStream(s, [e], NO_STREAM);
         const [read] = await store.readStream(s);
-        expect(read).toMatchObject({ streamId: s, id: e.id, type: 'CallEstablished', revision: 0n });
+        expect(read).toMatchObject({
+          streamId: s,
+          id: e.id,
+          type: 'CallEstablished',
+          revision: 0n,
+        });
         expect(read.data).toEqual({ callId: 'abc', nested: { list: [1, 'two', null] } });
         expect(read.metadata).toMatchObject({ by: 'contract' });
         expect(read.created).toBeInstanceOf(Date);
@@ -129,7 +134,9 @@ export const describeEventStoreContract = (
         expect(repeated.nextExpectedRevision).toBe(4n);
         const anyAgain = await store.appendToStream(s, next, ANY);
         expect(anyAgain.nextExpectedRevision).toBe(4n);
-        expect((await store.readStream(s)).map((e) => e.id)).toEqual([...batch, ...next].map((e) => e.id));
+        expect((await store.readStream(s)).map((e) => e.id)).toEqual(
+          [...batch, ...next].map((e) => e.id),
+        );
       });
 
       it('lets exactly one of many concurrent appends at one revision win', async () => {
@@ -137,7 +144,9 @@ export const describeEventStoreContract = (
         await store.appendToStream(s, events(1), NO_STREAM);
         const contenders = 20;
         const outcomes = await Promise.allSettled(
-          Array.from({ length: contenders }, (_, i) => store.appendToStream(s, [event('Race', { i })], 0n)),
+          Array.from({ length: contenders }, (_, i) =>
+            store.appendToStream(s, [event('Race', { i })], 0n),
+          ),
         );
         const won = outcomes.filter((o) => o.status === 'fulfilled');
         const lost = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
@@ -161,9 +170,17 @@ export const describeEventStoreContract = (
         const revs = (list: RecordedEvent[]) => list.map((e) => e.revision);
         expect(revs(await store.readStream(s, { fromRevision: 2n }))).toEqual([2n, 3n, 4n]);
         expect(revs(await store.readStream(s, { maxCount: 2 }))).toEqual([0n, 1n]);
-        expect(revs(await store.readStream(s, { direction: 'backwards' }))).toEqual([4n, 3n, 2n, 1n, 0n]);
+        expect(revs(await store.readStream(s, { direction: 'backwards' }))).toEqual([
+          4n,
+          3n,
+          2n,
+          1n,
+          0n,
+        ]);
         expect(
-          revs(await store.readStream(s, { direction: 'backwards', fromRevision: 3n, maxCount: 2 })),
+          revs(
+            await store.readStream(s, { direction: 'backwards', fromRevision: 3n, maxCount: 2 }),
+          ),
         ).toEqual([3n, 2n]);
       });
 

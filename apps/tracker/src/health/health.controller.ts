@@ -1,0 +1,34 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { APP_CONFIG, AppConfig } from '../config/config';
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The process is up and serving HTTP; says nothing about its dependencies. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready to accept notifications: the store answers. 503 otherwise, so balancers route away. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const store = await this.store.ping().then(
+      () => ({ status: 'up' as const, kind: this.config.store.kind }),
+      (error: Error) => ({
+        status: 'down' as const,
+        kind: this.config.store.kind,
+        error: error.message,
+      }),
+    );
+    const ready = store.status === 'up';
+    reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ok' : 'unavailable', checks: { store } };
+  }
+}

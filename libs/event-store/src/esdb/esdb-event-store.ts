@@ -1,0 +1,242 @@
+import {
+  ANY as ESDB_ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM as ESDB_NO_STREAM,
+  START,
+  StreamNotFoundError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamRecordedEvent,
+  type ExpectedRevision as EsdbExpectedRevision,
+  type JSONType,
+} from '@eventstore/db-client';
+import { InvalidAppendError, StoreUnavailableError } from '../port/errors';
+import {
+  ANY,
+  NO_STREAM,
+  type AppendResult,
+  type Direction,
+  type EventData,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StoreSubscription,
+  type SubscribeOptions,
+} from '../port/event-store.port';
+import { comparePositions, type StorePosition } from '../port/position';
+import { isSystemEvent, toRecordedEvent, translateError } from './esdb-mapping';
+import { EsdbSubscription } from './esdb-subscription';
+
+const READ_ALL_PAGE_SIZE = 256;
+// The head is nearly always a user event, so a small backwards page usually suffices.
+const HEAD_PAGE_SIZE = 16;
+// Reads carry no gRPC deadline in this client, so a half-open connection would hang a ping forever.
+const PING_TIMEOUT_MS = 5_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** EventStore port on EventStoreDB (gRPC client v6). */
+export class EsdbEventStore implements EventStore {
+  private readonly subscriptions = new Set<EsdbSubscription>();
+
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  /**
+   * The client connects lazily and reconnects by itself, so this does not wait for the server:
+   * use ping() to check it is reachable.
+   */
+  static async connect(connectionString: string): Promise<EsdbEventStore> {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventData[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    // ESDB answers an empty append with revision 0 even for a missing stream: no faithful result.
+    if (events.length === 0) throw new InvalidAppendError(`append to "${streamId}": no events`);
+    const proposed = events.map(toProposedEvent);
+    try {
+      const result = await this.client.appendToStream(streamId, proposed, {
+        expectedRevision: toEsdbExpectedRevision(expectedRevision),
+      });
+      // For a batch the server reports the write's position, which need not be the last event's
+      // position as $all reports it; idempotent (already stored) appends may report none at all.
+      const position =
+        proposed.length === 1 && result.position
+          ? { commit: result.position.commit, prepare: result.position.prepare }
+          : await this.positionOf(streamId, result.nextExpectedRevision);
+      return { nextExpectedRevision: result.nextExpectedRevision, position };
+    } catch (error) {
+      throw translateError(error, `append to "${streamId}"`, {
+        streamId,
+        expected: expectedRevision,
+      });
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { direction = 'forwards', fromRevision, maxCount } = options;
+    if (maxCount !== undefined && maxCount <= 0) return [];
+    const backwards = direction === 'backwards';
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: fromRevision ?? (backwards ? END : START),
+        maxCount,
+      });
+      for await (const resolved of read) {
+        if (resolved.event) events.push(toRecordedEvent(resolved.event, resolved.event.position));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw translateError(error, `read "${streamId}"`);
+    }
+    return events;
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let remaining = options.maxCount ?? Infinity;
+    if (remaining <= 0) return;
+    for await (const event of this.scanAll('forwards', options.after, READ_ALL_PAGE_SIZE)) {
+      if (isSystemEvent(event)) continue;
+      yield toRecordedEvent(event, event.position);
+      if (--remaining <= 0) return;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): StoreSubscription {
+    const subscription: EsdbSubscription = new EsdbSubscription(
+      () =>
+        this.client.subscribeToAll({
+          fromPosition: options.after ?? START,
+          filter: excludeSystemEvents(),
+        }),
+      options.after,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<StorePosition | undefined> {
+    for await (const event of this.scanAll('backwards', undefined, HEAD_PAGE_SIZE)) {
+      if (!isSystemEvent(event)) return { ...event.position };
+    }
+    return undefined;
+  }
+
+  async ping(): Promise<void> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new StoreUnavailableError(`EventStoreDB did not answer within ${PING_TIMEOUT_MS} ms`),
+          ),
+        PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([read.toArray(), timeout]);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      const mapped = translateError(error, 'ping');
+      throw mapped instanceof StoreUnavailableError
+        ? mapped
+        : new StoreUnavailableError(`EventStoreDB ping failed: ${describe(error)}`, error);
+    } finally {
+      clearTimeout(timer);
+      await read.cancel().catch(() => undefined);
+      read.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    // dispose() cancels the subscriptions' gRPC calls, which alone would leave their iterators hanging.
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  /**
+   * Raw $all records strictly beyond `from` in `direction`, paged so a large store is never read
+   * in one call. The client's readAll has no server-side filter, hence raw records.
+   */
+  private async *scanAll(
+    direction: Direction,
+    from: StorePosition | undefined,
+    pageSize: number,
+  ): AsyncGenerator<AllStreamRecordedEvent> {
+    const forwards = direction === 'forwards';
+    let cursor = from;
+    for (;;) {
+      const page = this.client.readAll({
+        direction: forwards ? FORWARDS : BACKWARDS,
+        fromPosition: cursor ?? (forwards ? START : END),
+        maxCount: pageSize,
+      });
+      let received = 0;
+      let advanced = false;
+      let drained = false;
+      try {
+        for await (const resolved of page) {
+          received++;
+          const event = resolved.event;
+          if (!event) continue;
+          // fromPosition is inclusive: each page starts with the previous page's last record.
+          const order = cursor ? comparePositions(event.position, cursor) : forwards ? 1 : -1;
+          if (forwards ? order <= 0 : order >= 0) continue;
+          cursor = event.position;
+          advanced = true;
+          yield event;
+        }
+        drained = true;
+      } catch (error) {
+        throw translateError(error, 'read $all');
+      } finally {
+        // The consumer stopped early: stop the server streaming the rest of the page.
+        if (!drained) await page.cancel().catch(() => undefined);
+      }
+      if (received < pageSize || !advanced) return;
+    }
+  }
+
+  private async positionOf(streamId: string, revision: bigint): Promise<StorePosition> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    if (!event) throw new Error(`event ${revision} of "${streamId}" vanished after the append`);
+    return event.position;
+  }
+}
+
+const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision =>
+  expected === NO_STREAM ? ESDB_NO_STREAM : expected === ANY ? ESDB_ANY : expected;
+
+// Checked here because the client fails on these with a bare TypeError or a server round trip.
+const toProposedEvent = (event: EventData) => {
+  if (!UUID.test(event.id)) throw new InvalidAppendError(`event id "${event.id}" is not a UUID`);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(event.data);
+  } catch (error) {
+    throw new InvalidAppendError(`event ${event.id}: data is not JSON: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  if (json === undefined) throw new InvalidAppendError(`event ${event.id}: data is not JSON`);
+  return jsonEvent({
+    id: event.id,
+    type: event.type,
+    data: event.data as JSONType,
+    metadata: event.metadata,
+  });
+};
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

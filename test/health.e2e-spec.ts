@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { loadConfig } from '../apps/tracker/src/config/config';
+import { createApp } from '../apps/tracker/src/create-app';
+
+describe('health endpoints (service on a real port)', () => {
+  let dir: string;
+  let app: NestFastifyApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tracker-e2e-'));
+    const config = loadConfig({
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      STORE_PATH: join(dir, 'events.db'),
+      READ_MODEL_PATH: join(dir, 'read-model.db'),
+      LOG_LEVEL: 'error',
+    });
+    app = await createApp(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is live', async () => {
+    const response = await fetch(`${base}/health/live`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready when the store answers, and says which store', async () => {
+    const response = await fetch(`${base}/health/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      checks: { store: { status: 'up', kind: 'embedded' } },
+    });
+  });
+
+  it('is not ready once the store is gone', async () => {
+    await app.get<EventStore>(EVENT_STORE).close();
+    const response = await fetch(`${base}/health/ready`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: 'unavailable',
+      checks: { store: { status: 'down', error: 'embedded store is closed' } },
+    });
+  });
+});
