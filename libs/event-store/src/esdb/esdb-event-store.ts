@@ -58,13 +58,14 @@ export class EsdbEventStore implements EventStore {
     events: readonly EventData[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
-    // ESDB answers an empty append with revision 0 even for a missing stream: no faithful result.
-    if (events.length === 0) throw new InvalidAppendError(`append to "${streamId}": no events`);
     const proposed = events.map(toProposedEvent);
     try {
       const result = await this.client.appendToStream(streamId, proposed, {
         expectedRevision: toEsdbExpectedRevision(expectedRevision),
       });
+      // An empty append only checks the expected revision, and ESDB then reports revision 0 even
+      // for a missing stream: answer from the stream's head, as the embedded store does.
+      if (proposed.length === 0) return await this.streamHead(streamId);
       // For a batch the server reports the write's position, which need not be the last event's
       // position as $all reports it; idempotent (already stored) appends may report none at all.
       const position =
@@ -151,7 +152,7 @@ export class EsdbEventStore implements EventStore {
       const mapped = translateError(error, 'ping');
       throw mapped instanceof StoreUnavailableError
         ? mapped
-        : new StoreUnavailableError(`EventStoreDB ping failed: ${describe(error)}`, error);
+        : new StoreUnavailableError(`EventStoreDB ping failed: ${messageOf(error)}`, error);
     } finally {
       clearTimeout(timer);
       await read.cancel().catch(() => undefined);
@@ -208,6 +209,13 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  private async streamHead(streamId: string): Promise<AppendResult> {
+    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return last
+      ? { nextExpectedRevision: last.revision, position: last.position }
+      : { nextExpectedRevision: -1n, position: { commit: 0n, prepare: 0n } };
+  }
+
   private async positionOf(streamId: string, revision: bigint): Promise<StorePosition> {
     const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
     if (!event) throw new Error(`event ${revision} of "${streamId}" vanished after the append`);
@@ -225,7 +233,7 @@ const toProposedEvent = (event: EventData) => {
   try {
     json = JSON.stringify(event.data);
   } catch (error) {
-    throw new InvalidAppendError(`event ${event.id}: data is not JSON: ${describe(error)}`, {
+    throw new InvalidAppendError(`event ${event.id}: data is not JSON: ${messageOf(error)}`, {
       cause: error,
     });
   }
@@ -238,5 +246,5 @@ const toProposedEvent = (event: EventData) => {
   });
 };
 
-const describe = (error: unknown): string =>
+const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);

@@ -1,0 +1,52 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+export const MAX_NOTIFICATIONS_PER_BATCH = 1000;
+
+/**
+ * The envelope of one `commsNotification`. `resourceData` stays open (an object, or an array for
+ * participant rosters): the domain parses it tolerantly so new Graph types are kept, not rejected.
+ */
+export class CommsNotificationDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  changeType!: string;
+
+  /** Required unless the old `resource` field carries the path. */
+  @ValidateIf((n: CommsNotificationDto) => n.resource === undefined)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  resourceUrl?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  resource?: string;
+
+  @ValidateIf((n: CommsNotificationDto) => !Array.isArray(n.resourceData))
+  @IsObject({ message: 'resourceData must be an object or an array of objects' })
+  resourceData!: Record<string, unknown> | Record<string, unknown>[];
+}
+
+export class CommsNotificationsDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_NOTIFICATIONS_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => CommsNotificationDto)
+  value!: CommsNotificationDto[];
+}
