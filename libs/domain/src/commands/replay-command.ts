@@ -1,0 +1,40 @@
+import type { NotificationReceived } from '../events/notification-received';
+import { assertNever } from '../kernel/assert-never';
+import { parseAcsEvents } from '../notifications/acs/parse-acs-events';
+import { parseOperationResponse } from '../notifications/bot/parse-operation-response';
+import { parseGraphNotifications } from '../notifications/graph/parse-graph-notifications';
+import type { ParseResult } from '../notifications/parse-result';
+import { markRedacted } from '../secrets/mark-redacted';
+import { recordCommand } from './build-commands';
+import type { RecordNotification } from './commands';
+
+/**
+ * Rebuilds the command a recorded notification came from, by parsing its stored payload again
+ * (with markers where secrets were removed, so that "a token was given" survives):
+ * replaying these commands through the current decider re-decides a call's history (after a fix
+ * to the parsers or the rules). Returns undefined when the payload no longer parses.
+ */
+export const commandFromHistory = (
+  event: Pick<NotificationReceived, 'data'>,
+): RecordNotification | undefined => {
+  const { data } = event;
+  const result = reparse(data);
+  if (!result.ok || result.notifications.length !== 1) return undefined;
+  return recordCommand(result.notifications[0], data.receivedAt, {
+    protectedSecrets: data.protectedSecrets,
+  });
+};
+
+const reparse = (data: NotificationReceived['data']): ParseResult => {
+  const payload = markRedacted(data.payload, data.redactedPaths);
+  switch (data.source) {
+    case 'graph':
+      return parseGraphNotifications({ value: [payload] });
+    case 'acs':
+      return parseAcsEvents([payload]);
+    case 'bot':
+      return parseOperationResponse(data.rawCallId, payload);
+    default:
+      return assertNever(data.source, 'notification source');
+  }
+};

@@ -1,0 +1,25 @@
+import type { NotificationReceived } from '../events/notification-received';
+import { earliest, latest } from '../kernel/instants';
+import { sortedUnion } from '../kernel/records';
+import type { CallState } from '../state/call-state';
+
+/** Every accepted notification is traffic on the call and marks its key as seen. */
+export const evolveNotificationReceived = (
+  state: CallState,
+  event: NotificationReceived,
+): CallState => {
+  const { data } = event;
+  const sequence = data.sequenceNumber;
+  return {
+    ...state,
+    callId: state.callId === '' ? data.callId : state.callId,
+    rawCallIds: sortedUnion(state.rawCallIds, data.rawCallId),
+    platform: state.platform ?? data.platform,
+    seenNotificationKeys: { ...state.seenNotificationKeys, [data.notificationKey]: true },
+    createdAt: earliest(state.createdAt, data.receivedAt),
+    lastActivityAt: latest(state.lastActivityAt, data.receivedAt),
+    ...(sequence === undefined
+      ? {}
+      : { rosterSequenceNumber: Math.max(state.rosterSequenceNumber ?? sequence, sequence) }),
+  };
+};

@@ -1,0 +1,288 @@
+import { partyFromAcsIdentifier } from '../../call/call-details';
+import { normalizeCallState } from '../../call/call-states';
+import { canonicalId } from '../../ids/canonical-id';
+import { assertNever } from '../../kernel/assert-never';
+import { normalizeEnum } from '../../kernel/enums';
+import { field, isRecord, numberField, stringField, type UnknownRecord } from '../../kernel/json';
+import { compact } from '../../kernel/objects';
+import { notificationKey } from '../../keys/notification-key';
+import { deriveAcsOperationId } from '../../operations/acs-operation-id';
+import {
+  isTerminalStatus,
+  normalizeOperationStatus,
+  type OperationOutcome,
+} from '../../operations/operation-status';
+import { parseResultInfo } from '../../result-info/result-info';
+import { redactSecrets } from '../../secrets/redact-secrets';
+import type { Notification, NotificationEnvelope, OperationNotification } from '../notification';
+import {
+  malformed,
+  parsed,
+  type InputError,
+  type ParsedNotification,
+  type ParseResult,
+  type SkippedInput,
+} from '../parse-result';
+import {
+  acsEventName,
+  isAcsCallEndedEvent,
+  lookupAcsOperationEvent,
+  type AcsOperationEventKind,
+} from './acs-event-types';
+import { acsParticipant, acsParticipants } from './acs-participants';
+
+export const RECORDING_STATES = ['active', 'inactive'] as const;
+
+/**
+ * What ACS POSTs to the callback: an array of CloudEvents (several per POST happen), a single
+ * CloudEvent, Event Grid schema events (`eventType`/`eventTime`), or a bare 2021-08-30-preview
+ * operation result such as `PlayAudioResult` (`{ operationId, status, operationContext,
+ * resultInfo, callConnectionId }`). Events that name no call connection are skipped, not refused.
+ */
+export const parseAcsEvents = (body: unknown): ParseResult => {
+  if (!Array.isArray(body) && !isRecord(body)) {
+    return malformed([{ path: '', message: 'body must be a CloudEvent array or an event object' }]);
+  }
+  const items: [unknown, string][] = Array.isArray(body)
+    ? body.map((event, index) => [event, `/${index}`])
+    : [[body, '']];
+  const notifications: ParsedNotification[] = [];
+  const skipped: SkippedInput[] = [];
+  const errors: InputError[] = [];
+  for (const [event, pointer] of items) {
+    const result = parseAcsEvent(event, pointer);
+    if ('error' in result) errors.push(result.error);
+    else if ('skipped' in result) skipped.push(result.skipped);
+    else notifications.push(result.parsed);
+  }
+  return errors.length > 0 ? malformed(errors) : parsed(notifications, skipped);
+};
+
+type EventResult =
+  { parsed: ParsedNotification } | { skipped: SkippedInput } | { error: InputError };
+
+export const parseAcsEvent = (event: unknown, pointer = ''): EventResult => {
+  if (!isRecord(event)) return { error: { path: pointer, message: 'an event must be an object' } };
+  const type = stringField(event, 'type', 'eventType');
+  if (type !== undefined) return cloudEvent(event, type, pointer);
+  if (isPreviewResult(event)) return previewResult(event, pointer);
+  return {
+    error: {
+      path: `${pointer}/type`,
+      message: 'not a CloudEvent ("type" is missing) nor a 2021-08-30-preview operation result',
+    },
+  };
+};
+
+const cloudEvent = (event: UnknownRecord, type: string, pointer: string): EventResult => {
+  if (/^Microsoft\.EventGrid\./i.test(type)) {
+    return { skipped: { path: pointer, reason: 'Event Grid system event', rawType: type } };
+  }
+  const data = field(event, 'data');
+  if (!isRecord(data)) {
+    return { error: { path: `${pointer}/data`, message: `data of "${type}" must be an object` } };
+  }
+  const rawCallId =
+    stringField(data, 'callConnectionId', 'callLegId') ??
+    callConnectionIn(stringField(event, 'subject')) ??
+    callConnectionIn(stringField(event, 'source'));
+  if (rawCallId === undefined) {
+    return {
+      skipped: {
+        path: pointer,
+        reason: 'no callConnectionId: cannot be filed under a call',
+        rawType: type,
+      },
+    };
+  }
+  const redaction = redactSecrets(event);
+  const id = stringField(event, 'id');
+  const key =
+    id === undefined
+      ? notificationKey('acs', redaction.redacted)
+      : notificationKey('acs', { id, source: stringField(event, 'source') });
+  const envelope = acsEnvelope(key, rawCallId, type, data);
+  return {
+    parsed: {
+      notification: acsNotification(envelope, acsEventName(type), data),
+      payload: redaction.redacted,
+      redactedPaths: redaction.removedPaths,
+      secrets: redaction.secrets,
+    },
+  };
+};
+
+const previewResult = (event: UnknownRecord, pointer: string): EventResult => {
+  const rawCallId = stringField(event, 'callConnectionId', 'callLegId');
+  if (rawCallId === undefined) {
+    return {
+      skipped: { path: pointer, reason: 'no callConnectionId: cannot be filed under a call' },
+    };
+  }
+  const redaction = redactSecrets(event);
+  const envelope = acsEnvelope(
+    notificationKey('acs', redaction.redacted),
+    rawCallId,
+    undefined,
+    event,
+  );
+  return {
+    parsed: {
+      notification: acsOperation(envelope, { operationType: 'play', progress: 'status' }, event),
+      payload: redaction.redacted,
+      redactedPaths: redaction.removedPaths,
+      secrets: redaction.secrets,
+    },
+  };
+};
+
+const isPreviewResult = (event: UnknownRecord): boolean =>
+  (field(event, 'status') !== undefined || field(event, 'resultInfo') !== undefined) &&
+  (field(event, 'operationContext') !== undefined || field(event, 'operationId') !== undefined);
+
+const acsEnvelope = (
+  key: string,
+  rawCallId: string,
+  rawType: string | undefined,
+  data: UnknownRecord,
+): NotificationEnvelope => {
+  const details = compact({
+    serverCallId: stringField(data, 'serverCallId'),
+    correlationId: stringField(data, 'correlationId'),
+  });
+  return compact({
+    key,
+    source: 'acs' as const,
+    platform: 'acs' as const,
+    callId: canonicalId(rawCallId),
+    rawCallId,
+    rawType,
+    details: Object.keys(details).length > 0 ? details : undefined,
+  });
+};
+
+const acsNotification = (
+  envelope: NotificationEnvelope,
+  name: string,
+  data: UnknownRecord,
+): Notification => {
+  const lower = name.toLowerCase();
+  if (lower === 'callconnected') {
+    return { ...envelope, type: 'call', state: 'connected', rawState: name, ended: false };
+  }
+  if (isAcsCallEndedEvent(name)) {
+    return compact({
+      ...envelope,
+      type: 'call' as const,
+      state: 'disconnected',
+      rawState: name,
+      ended: true,
+      resultInfo: parseResultInfo(field(data, 'resultInformation', 'resultInfo')),
+    });
+  }
+  if (lower === 'callconnectionstatechanged') return connectionStateChanged(envelope, data);
+  if (lower === 'participantsupdated') {
+    return compact({
+      ...envelope,
+      type: 'roster' as const,
+      mode: 'snapshot' as const,
+      participants: acsParticipants(field(data, 'participants')),
+      sequenceNumber: numberField(data, 'sequenceNumber'),
+    });
+  }
+  if (lower === 'recordingstatechanged' || lower === 'callrecordingstatechanged') {
+    const rawState = stringField(data, 'state', 'recordingState') ?? 'unknown';
+    return compact({
+      ...envelope,
+      type: 'recordingState' as const,
+      recordingId: stringField(data, 'recordingId'),
+      state: normalizeEnum(rawState, RECORDING_STATES),
+      startedAt: stringField(data, 'startDateTime'),
+      recordingKind: stringField(data, 'recordingKind'),
+    });
+  }
+  const operation = lookupAcsOperationEvent(name);
+  if (operation !== undefined) return acsOperation(envelope, operation, data);
+  return { ...envelope, type: 'unrecognized', reason: `ACS event "${name}" is not tracked` };
+};
+
+/** 2021-08-30-preview: `{ callConnectionId, serverCallId, callConnectionState }`. */
+const connectionStateChanged = (
+  envelope: NotificationEnvelope,
+  data: UnknownRecord,
+): Notification => {
+  const rawState = stringField(data, 'callConnectionState', 'state');
+  const state = rawState === undefined ? undefined : normalizeCallState(rawState);
+  return compact({
+    ...envelope,
+    type: 'call' as const,
+    state,
+    rawState,
+    ended: state === 'disconnected',
+    resultInfo: parseResultInfo(field(data, 'resultInformation', 'resultInfo')),
+  });
+};
+
+const acsOperation = (
+  envelope: NotificationEnvelope,
+  kind: AcsOperationEventKind,
+  data: UnknownRecord,
+): OperationNotification => {
+  const operationContext = stringField(data, 'operationContext');
+  const progress = operationProgress(kind, data);
+  return compact({
+    ...envelope,
+    type: 'operation' as const,
+    operationId: deriveAcsOperationId(envelope.callId, kind.operationType, operationContext),
+    rawOperationId: stringField(data, 'operationId'),
+    operationIdSource: 'derived' as const,
+    operationType: kind.operationType,
+    ...progress,
+    resultInfo: parseResultInfo(field(data, 'resultInformation', 'resultInfo')),
+    operationContext,
+    participantId: operationParticipant(data),
+  });
+};
+
+type Progress = Pick<OperationNotification, 'phase' | 'status' | 'outcome' | 'completionReason'>;
+
+const operationProgress = (kind: AcsOperationEventKind, data: UnknownRecord): Progress => {
+  switch (kind.progress) {
+    case 'started':
+      return { phase: 'active', status: 'running' };
+    case 'completed':
+      return { phase: 'finished', status: 'completed', outcome: 'completed' };
+    case 'failed':
+      return { phase: 'finished', status: 'failed', outcome: 'failed' };
+    case 'canceled':
+      return {
+        phase: 'finished',
+        status: 'completed',
+        outcome: 'completed',
+        completionReason: 'canceled',
+      };
+    case 'status': {
+      const raw = stringField(data, 'status');
+      const status = raw === undefined ? 'running' : normalizeOperationStatus(raw);
+      const outcome: OperationOutcome | undefined = isTerminalStatus(status) ? status : undefined;
+      return compact({
+        phase: outcome ? ('finished' as const) : ('active' as const),
+        status,
+        outcome,
+      });
+    }
+    default:
+      return assertNever(kind.progress, 'ACS operation progress');
+  }
+};
+
+/** Add/remove-participant results name the participant acted on. */
+const operationParticipant = (data: UnknownRecord): string | undefined => {
+  const participant = field(data, 'participant');
+  const id =
+    partyFromAcsIdentifier(participant)?.id ?? acsParticipant(participant)?.rawParticipantId;
+  return id === undefined ? undefined : canonicalId(id);
+};
+
+const callConnectionIn = (text: string | undefined): string | undefined =>
+  text === undefined ? undefined : /callConnections\/([^/?#]+)/i.exec(text)?.[1];

@@ -1,0 +1,101 @@
+import { canonicalId, canonicalIdOrUndefined } from '../../ids/canonical-id';
+import { field, isRecord, stringField, type UnknownRecord } from '../../kernel/json';
+import { compact } from '../../kernel/objects';
+import { notificationKey } from '../../keys/notification-key';
+import { deriveAcsOperationId } from '../../operations/acs-operation-id';
+import { isTerminalStatus, normalizeOperationStatus } from '../../operations/operation-status';
+import { normalizeOperationType } from '../../operations/operation-types';
+import { parseResultInfo } from '../../result-info/result-info';
+import { redactSecrets } from '../../secrets/redact-secrets';
+import { graphOperationFacts } from '../graph/graph-operation-body';
+import type { NotificationEnvelope, OperationNotification } from '../notification';
+import { malformed, parsed, type ParseResult } from '../parse-result';
+
+/**
+ * The body of an action's response, reported by the bot to `POST /api/calls/{callId}/operations`:
+ * a Graph `*Operation` (`{ "@odata.type", id, status: "running", clientContext }`) or an ACS
+ * operation result (the 2021-08-30-preview `:playAudio` 202 body `{ status, operationContext }`).
+ * It tells that the operation runs and when it started. Two optional members may be added by the
+ * bot, since the response alone does not carry them: `participantId` (the participant a hold-music
+ * or mute action was sent to) and, for ACS, `operationType` (defaults to `play`).
+ */
+export const parseOperationResponse = (callId: unknown, body: unknown): ParseResult => {
+  if (typeof callId !== 'string' || callId === '') {
+    return malformed([{ path: '', message: 'the call id of the request URL is required' }]);
+  }
+  if (!isRecord(body)) {
+    return malformed([{ path: '', message: 'body must be an operation object' }]);
+  }
+  const redaction = redactSecrets(body);
+  const envelopeFor = (platform: 'graph' | 'acs'): NotificationEnvelope =>
+    compact({
+      key: notificationKey('bot', { callId: canonicalId(callId), body: redaction.redacted }),
+      source: 'bot' as const,
+      platform,
+      callId: canonicalId(callId),
+      rawCallId: callId,
+      rawType: stringField(body, '@odata.type'),
+    });
+  const notification = isAcsResult(body)
+    ? acsResponse(envelopeFor('acs'), body)
+    : graphResponse(envelopeFor('graph'), body);
+  if ('error' in notification) return malformed([notification.error]);
+  return parsed([
+    {
+      notification,
+      payload: redaction.redacted,
+      redactedPaths: redaction.removedPaths,
+      secrets: redaction.secrets,
+    },
+  ]);
+};
+
+const isAcsResult = (body: UnknownRecord): boolean =>
+  stringField(body, '@odata.type') === undefined &&
+  (field(body, 'operationContext') !== undefined || field(body, 'operationId') !== undefined);
+
+const graphResponse = (
+  envelope: NotificationEnvelope,
+  body: UnknownRecord,
+): OperationNotification | { error: { path: string; message: string } } => {
+  const rawOperationId = stringField(body, 'id');
+  if (rawOperationId === undefined) {
+    const message = isRecord(field(body, 'error'))
+      ? 'an error response names no operation to track'
+      : 'id is required (the operation id of the response body)';
+    return { error: { path: '/id', message } };
+  }
+  return compact({
+    ...envelope,
+    ...graphOperationFacts(body, undefined),
+    type: 'operation' as const,
+    operationId: canonicalId(rawOperationId),
+    rawOperationId,
+    operationIdSource: 'platform' as const,
+  });
+};
+
+const acsResponse = (
+  envelope: NotificationEnvelope,
+  body: UnknownRecord,
+): OperationNotification => {
+  const operationType = normalizeOperationType(stringField(body, 'operationType') ?? 'play');
+  const operationContext = stringField(body, 'operationContext');
+  const rawStatus = stringField(body, 'status');
+  const status = rawStatus === undefined ? 'running' : normalizeOperationStatus(rawStatus);
+  const outcome = isTerminalStatus(status) ? status : undefined;
+  return compact({
+    ...envelope,
+    type: 'operation' as const,
+    operationId: deriveAcsOperationId(envelope.callId, operationType, operationContext),
+    rawOperationId: stringField(body, 'operationId'),
+    operationIdSource: 'derived' as const,
+    operationType,
+    phase: outcome ? ('finished' as const) : ('active' as const),
+    status,
+    outcome,
+    resultInfo: parseResultInfo(field(body, 'resultInfo', 'resultInformation')),
+    operationContext,
+    participantId: canonicalIdOrUndefined(stringField(body, 'participantId')),
+  });
+};

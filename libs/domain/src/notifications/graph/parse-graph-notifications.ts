@@ -1,0 +1,199 @@
+import { normalizeCallState } from '../../call/call-states';
+import { canonicalId } from '../../ids/canonical-id';
+import { assertNever } from '../../kernel/assert-never';
+import { normalizeEnum } from '../../kernel/enums';
+import { asRecord, field, isRecord, stringField, type UnknownRecord } from '../../kernel/json';
+import { compact } from '../../kernel/objects';
+import { notificationKey } from '../../keys/notification-key';
+import { parsePolicyRecording } from '../../recording/policy-recording';
+import { parseResultInfo } from '../../result-info/result-info';
+import { redactSecrets } from '../../secrets/redact-secrets';
+import type { Notification, NotificationEnvelope } from '../notification';
+import {
+  malformed,
+  parsed,
+  type InputError,
+  type ParsedNotification,
+  type ParseResult,
+} from '../parse-result';
+import { graphCallDetails } from './graph-call-resource';
+import { graphOperationFacts } from './graph-operation-body';
+import { graphParticipants } from './graph-participants';
+import { parseGraphResourcePath, type GraphResource } from './resource-path';
+
+export const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const;
+
+/**
+ * A `commsNotifications` batch as Graph POSTs it. Tolerated as well: a bare array of
+ * `commsNotification` items, and a single item on its own.
+ */
+export const parseGraphNotifications = (body: unknown): ParseResult => {
+  const items = batchItems(body);
+  if (!items.ok) return malformed([items.error]);
+  const notifications: ParsedNotification[] = [];
+  const errors: InputError[] = [];
+  items.value.forEach((item, index) => {
+    const result = parseGraphNotification(item, `${items.pointer}/${index}`);
+    if ('error' in result) errors.push(result.error);
+    else notifications.push(result.parsed);
+  });
+  return errors.length > 0 ? malformed(errors) : parsed(notifications);
+};
+
+type Batch = { ok: true; value: unknown[]; pointer: string } | { ok: false; error: InputError };
+
+const batchItems = (body: unknown): Batch => {
+  if (Array.isArray(body)) return { ok: true, value: body, pointer: '' };
+  if (!isRecord(body)) {
+    return { ok: false, error: { path: '', message: 'body must be a commsNotifications object' } };
+  }
+  const value = field(body, 'value');
+  if (Array.isArray(value)) return { ok: true, value, pointer: '/value' };
+  if (field(body, 'changeType') !== undefined) return { ok: true, value: [body], pointer: '' };
+  return {
+    ok: false,
+    error: { path: '/value', message: 'a commsNotifications body needs a "value" array' },
+  };
+};
+
+/** One `commsNotification` item; `pointer` locates it in the request body for error messages. */
+export const parseGraphNotification = (
+  item: unknown,
+  pointer = '',
+): { parsed: ParsedNotification } | { error: InputError } => {
+  if (!isRecord(item)) {
+    return { error: { path: pointer, message: 'a commsNotification must be an object' } };
+  }
+  const rawChangeType = stringField(item, 'changeType');
+  if (rawChangeType === undefined) {
+    return { error: { path: `${pointer}/changeType`, message: 'changeType is required' } };
+  }
+  const resourceData = field(item, 'resourceData');
+  const path =
+    stringField(item, 'resourceUrl') ??
+    stringField(item, 'resource') ??
+    (isRecord(resourceData) ? stringField(resourceData, '@odata.id') : undefined);
+  if (path === undefined) {
+    return {
+      error: { path: `${pointer}/resourceUrl`, message: 'resourceUrl (or resource) is required' },
+    };
+  }
+  const resource = parseGraphResourcePath(path);
+  if (resource === undefined) {
+    return {
+      error: {
+        path: `${pointer}/resourceUrl`,
+        message: `"${path}" is not a call resource (expected /communications/calls/{id}/…)`,
+      },
+    };
+  }
+  const redaction = redactSecrets(item);
+  const envelope: NotificationEnvelope = compact({
+    key: notificationKey('graph', redaction.redacted),
+    source: 'graph' as const,
+    platform: 'graph' as const,
+    callId: canonicalId(resource.rawCallId),
+    rawCallId: resource.rawCallId,
+    changeType: normalizeEnum(rawChangeType, CHANGE_TYPES),
+    rawType: isRecord(resourceData) ? stringField(resourceData, '@odata.type') : undefined,
+  });
+  return {
+    parsed: {
+      notification: graphNotification(envelope, resource, resourceData),
+      payload: redaction.redacted,
+      redactedPaths: redaction.removedPaths,
+      secrets: redaction.secrets,
+    },
+  };
+};
+
+const graphNotification = (
+  envelope: NotificationEnvelope,
+  resource: GraphResource,
+  resourceData: unknown,
+): Notification => {
+  switch (resource.kind) {
+    case 'call':
+      return callNotification(envelope, asRecord(resourceData));
+    case 'operation': {
+      const facts = graphOperationFacts(asRecord(resourceData), envelope.changeType);
+      return compact({
+        ...envelope,
+        ...facts,
+        type: 'operation' as const,
+        operationId: canonicalId(resource.rawOperationId),
+        rawOperationId: resource.rawOperationId,
+        operationIdSource: 'platform' as const,
+      });
+    }
+    case 'participants':
+      return {
+        ...envelope,
+        type: 'roster',
+        mode: rosterMode(envelope.changeType, Array.isArray(resourceData)),
+        participants: graphParticipants(resourceData),
+      };
+    case 'participant':
+      return {
+        ...envelope,
+        type: 'roster',
+        mode: envelope.changeType === 'deleted' ? 'removal' : 'upsert',
+        participants: graphParticipants(
+          isRecord(resourceData)
+            ? { id: resource.rawParticipantId, ...resourceData }
+            : { id: resource.rawParticipantId },
+        ),
+      };
+    case 'contentSharingSession':
+      return {
+        ...envelope,
+        type: 'contentSharing',
+        sessionId: canonicalId(resource.rawSessionId),
+        rawSessionId: resource.rawSessionId,
+        phase:
+          envelope.changeType === 'created'
+            ? 'started'
+            : envelope.changeType === 'deleted'
+              ? 'ended'
+              : 'updated',
+      };
+    case 'other':
+      return {
+        ...envelope,
+        type: 'unrecognized',
+        reason: `resource "${resource.subresource}" of a call is not tracked`,
+      };
+    default:
+      return assertNever(resource, 'Graph resource');
+  }
+};
+
+/**
+ * A call that Graph deletes, or reports `terminated`, is over. The incoming-call notification of
+ * a policy-based recording bot carries the compliance metadata.
+ */
+const callNotification = (envelope: NotificationEnvelope, call: UnknownRecord): Notification => {
+  const rawState = stringField(call, 'state');
+  const state = rawState === undefined ? undefined : normalizeCallState(rawState);
+  return compact({
+    ...envelope,
+    type: 'call' as const,
+    state,
+    rawState,
+    ended: envelope.changeType === 'deleted' || state === 'terminated',
+    resultInfo: parseResultInfo(field(call, 'resultInfo')),
+    details: graphCallDetails(call),
+    policyRecording: parsePolicyRecording(call),
+  });
+};
+
+/**
+ * On the participants collection, `updated` carries the whole roster; `created` adds, `deleted`
+ * removes the participants listed. A single object is never a full roster.
+ */
+const rosterMode = (changeType: string | undefined, isArray: boolean) =>
+  changeType === 'deleted'
+    ? ('removal' as const)
+    : changeType === 'updated' && isArray
+      ? ('snapshot' as const)
+      : ('upsert' as const);

@@ -1,0 +1,119 @@
+import { assertNever } from '../kernel/assert-never';
+import { earliest, latest, type Instant } from '../kernel/instants';
+import { compact } from '../kernel/objects';
+import { own, sortedUnion, withEntry } from '../kernel/records';
+import type { CallState } from '../state/call-state';
+import type { OperationEvent } from './operation-events';
+import { isFinished, type OperationState } from './operation-state';
+import { UNKNOWN_OPERATION_TYPE, type OperationType } from './operation-types';
+
+export const evolveOperation = (state: CallState, event: OperationEvent): CallState => {
+  const current = own(state.operations, event.data.operationId);
+  const next = nextOperation(current, event);
+  if (next === undefined) return state;
+  const updated = compact({
+    ...next,
+    updatedAt: latest(current?.updatedAt, event.metadata.recordedAt) ?? event.metadata.recordedAt,
+  });
+  return { ...state, operations: withEntry(state.operations, updated.operationId, updated) };
+};
+
+const nextOperation = (
+  current: OperationState | undefined,
+  event: OperationEvent,
+): OperationState | undefined => {
+  switch (event.type) {
+    case 'OperationStarted': {
+      const { data } = event;
+      const base = current ?? newOperation(data, data.firstSeenAt);
+      return {
+        ...fillDescription(base, data),
+        status: isFinished(base) ? base.status : data.status,
+        startedAt: earliest(base.startedAt, data.startedAt),
+        firstSeenAt: earliest(base.firstSeenAt, data.firstSeenAt) ?? data.firstSeenAt,
+      };
+    }
+    case 'OperationStatusChanged': {
+      if (current === undefined || isFinished(current)) return current;
+      const { data } = event;
+      return {
+        ...current,
+        rawOperationIds: sortedUnion(current.rawOperationIds, data.rawOperationId),
+        status: data.status,
+        startedAt: earliest(current.startedAt, data.startedAt),
+      };
+    }
+    case 'OperationDetailsRecorded': {
+      if (current === undefined) return undefined;
+      const { data } = event;
+      return {
+        ...fillDescription(current, data),
+        startedAt: earliest(current.startedAt, data.startedAt),
+        firstSeenAt: earliest(current.firstSeenAt, data.firstSeenAt) ?? current.firstSeenAt,
+      };
+    }
+    case 'OperationCompleted':
+    case 'OperationFailed': {
+      const { data } = event;
+      const base = current ?? newOperation(data, data.completedAt);
+      if (isFinished(base)) return base;
+      return {
+        ...fillDescription(base, data),
+        status: data.status,
+        outcome: event.type === 'OperationFailed' ? 'failed' : 'completed',
+        completionReason: data.completionReason,
+        resultInfo: data.resultInfo,
+        startedAt: earliest(base.startedAt, data.startedAt),
+        completedAt: data.completedAt,
+        firstSeenAt: earliest(base.firstSeenAt, data.completedAt) ?? data.completedAt,
+      };
+    }
+    case 'RecordingLocationAvailable': {
+      if (current === undefined) return undefined;
+      const { location, hasAccessToken, availableAt } = event.data;
+      return { ...current, recording: { location, hasAccessToken, availableAt } };
+    }
+    default:
+      return assertNever(event, 'operation event');
+  }
+};
+
+interface Description {
+  readonly operationId: string;
+  readonly rawOperationId?: string;
+  readonly operationIdSource?: 'platform' | 'derived';
+  readonly platform?: OperationState['platform'];
+  readonly operationType?: OperationType;
+  readonly rawOperationType?: string;
+  readonly clientContext?: string;
+  readonly operationContext?: string;
+  readonly participantId?: string;
+}
+
+const newOperation = (
+  data: Description & Required<Pick<Description, 'operationIdSource' | 'platform'>>,
+  seenAt: Instant,
+): OperationState => ({
+  operationId: data.operationId,
+  rawOperationIds: [],
+  operationIdSource: data.operationIdSource,
+  platform: data.platform,
+  operationType: data.operationType ?? UNKNOWN_OPERATION_TYPE,
+  status: 'running',
+  firstSeenAt: seenAt,
+  updatedAt: seenAt,
+});
+
+/** Later facts fill in what is missing; they never overwrite what an earlier fact said. */
+const fillDescription = (operation: OperationState, data: Description): OperationState => ({
+  ...operation,
+  rawOperationIds: sortedUnion(operation.rawOperationIds, data.rawOperationId),
+  operationType:
+    operation.operationType === UNKNOWN_OPERATION_TYPE && data.operationType !== undefined
+      ? data.operationType
+      : operation.operationType,
+  rawOperationType: operation.rawOperationType ?? data.rawOperationType,
+  clientContext: operation.clientContext ?? data.clientContext,
+  operationContext: operation.operationContext ?? data.operationContext,
+  participantId: operation.participantId ?? data.participantId,
+});

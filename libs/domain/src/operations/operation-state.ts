@@ -1,0 +1,35 @@
+import type { Instant } from '../kernel/instants';
+import type { Platform, RecordingLocation } from '../notifications/notification';
+import type { ResultInfo } from '../result-info/result-info';
+import type { OperationOutcome, OperationStatus } from './operation-status';
+import type { OperationType } from './operation-types';
+
+export interface OperationRecording extends RecordingLocation {
+  readonly availableAt: Instant;
+}
+
+export interface OperationState {
+  readonly operationId: string;
+  /** Every spelling of the id seen so far (sorted): either form finds the operation. */
+  readonly rawOperationIds: readonly string[];
+  readonly operationIdSource: 'platform' | 'derived';
+  readonly platform: Platform;
+  readonly operationType: OperationType;
+  readonly rawOperationType?: string;
+  readonly status: OperationStatus;
+  /** Set once the operation finished; a finished operation is never reopened. */
+  readonly outcome?: OperationOutcome;
+  readonly completionReason?: string;
+  readonly resultInfo?: ResultInfo;
+  readonly clientContext?: string;
+  readonly operationContext?: string;
+  readonly participantId?: string;
+  readonly firstSeenAt: Instant;
+  readonly startedAt?: Instant;
+  readonly completedAt?: Instant;
+  readonly recording?: OperationRecording;
+  readonly staleMarkedAt?: Instant;
+  readonly updatedAt: Instant;
+}
+
+export const isFinished = (operation: OperationState): boolean => operation.outcome !== undefined;

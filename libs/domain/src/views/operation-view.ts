@@ -1,0 +1,73 @@
+import type { Instant } from '../kernel/instants';
+import { msBetween } from '../kernel/instants';
+import { canonicalId } from '../ids/canonical-id';
+import { own, sortedValues } from '../kernel/records';
+import type { Platform, RecordingLocation } from '../notifications/notification';
+import type { OperationState } from '../operations/operation-state';
+import type { OperationOutcome, OperationStatus } from '../operations/operation-status';
+import type { OperationType } from '../operations/operation-types';
+import type { ResultInfo } from '../result-info/result-info';
+import type { CallState } from '../state/call-state';
+
+/** An operation as published (`comms.operation-state.v1`) and served: plain JSON, no secret. */
+export interface OperationView {
+  readonly operationId: string;
+  readonly rawOperationIds: readonly string[];
+  /** `derived` for ACS operations, whose id the tracker derives from their context. */
+  readonly operationIdSource: 'platform' | 'derived';
+  readonly callId: string;
+  readonly platform: Platform;
+  readonly type: OperationType;
+  readonly rawType: string | null;
+  readonly status: OperationStatus;
+  readonly finished: boolean;
+  readonly outcome: OperationOutcome | null;
+  readonly completionReason: string | null;
+  readonly resultInfo: ResultInfo | null;
+  readonly clientContext: string | null;
+  readonly operationContext: string | null;
+  readonly participantId: string | null;
+  readonly firstSeenAt: Instant;
+  readonly startedAt: Instant | null;
+  readonly completedAt: Instant | null;
+  readonly durationMs: number | null;
+  readonly recording: (RecordingLocation & { readonly availableAt: Instant }) | null;
+  readonly staleMarkedAt: Instant | null;
+  readonly updatedAt: Instant;
+}
+
+export const toOperationView = (operation: OperationState, callId: string): OperationView => ({
+  operationId: operation.operationId,
+  rawOperationIds: operation.rawOperationIds,
+  operationIdSource: operation.operationIdSource,
+  callId,
+  platform: operation.platform,
+  type: operation.operationType,
+  rawType: operation.rawOperationType ?? null,
+  status: operation.status,
+  finished: operation.outcome !== undefined,
+  outcome: operation.outcome ?? null,
+  completionReason: operation.completionReason ?? null,
+  resultInfo: operation.resultInfo ?? null,
+  clientContext: operation.clientContext ?? null,
+  operationContext: operation.operationContext ?? null,
+  participantId: operation.participantId ?? null,
+  firstSeenAt: operation.firstSeenAt,
+  startedAt: operation.startedAt ?? null,
+  completedAt: operation.completedAt ?? null,
+  durationMs:
+    operation.startedAt !== undefined && operation.completedAt !== undefined
+      ? msBetween(operation.startedAt, operation.completedAt)
+      : null,
+  recording: operation.recording ?? null,
+  staleMarkedAt: operation.staleMarkedAt ?? null,
+  updatedAt: operation.updatedAt,
+});
+
+/** All operations of a call, ordered by id. */
+export const toOperationViews = (state: CallState): OperationView[] =>
+  sortedValues(state.operations).map((operation) => toOperationView(operation, state.callId));
+
+/** Finds an operation by its id in any spelling (`0FE0623F…` or `0fe0623f-…`). */
+export const findOperation = (state: CallState, operationId: string): OperationState | undefined =>
+  own(state.operations, canonicalId(operationId));
