@@ -200,7 +200,7 @@ format_storage() {
   # --cluster-id=... form: a generated id may start with '-'.
   local out
   if ! out=$("$JAVA" -Xmx256m -cp "$LIBS_DIR/*" -Dlog4j2.configurationFile="$LOG4J_TOOLS" \
-    kafka.tools.StorageTool format --cluster-id="$cluster_id" --config "$CONFIG_FILE" 2>&1); then
+    kafka.tools.StorageTool format --cluster-id="$cluster_id" --config "$CONFIG_FILE" ${KAFKA_FORMAT_ARGS:-} 2>&1); then
     printf '%s\n' "$out" >&2
     die "kafka-storage format failed"
   fi

@@ -40,6 +40,8 @@ export async function* batches<T>(
       yield batch;
     }
   } finally {
-    await iterator.return?.();
+    // Not awaited: a `next()` may still be pending on the source (a live subscription waiting for
+    // an event), and an async generator's return() waits for it. The owner closes the source.
+    iterator.return?.().catch(() => undefined);
   }
 }

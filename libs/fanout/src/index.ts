@@ -1,0 +1,4 @@
+export * from './fanout-record';
+export * from './kafka-publisher';
+export * from './progress';
+export * from './topics';

@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ANY, EmbeddedEventStore } from '@tracker/event-store';
+import { KafkaPublisher, KafkaPublisherOptions } from './kafka-publisher';
+import {
+  brokerIsLocal,
+  readCommitted,
+  runKafkaSh,
+  Seen,
+  testKafka,
+} from './testing/kafka-test-kit';
+
+const repoRoot = resolve(__dirname, '../../..');
+const quiet = process.env.DEBUG_PUBLISHER
+  ? console
+  : { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+const appendEvents = async (store: EmbeddedEventStore, streams: number, perStream: number) => {
+  for (let n = 0; n < perStream; n++) {
+    await Promise.all(
+      Array.from({ length: streams }, (_, s) =>
+        store.appendToStream(
+          `stream-${s}`,
+          [{ id: randomUUID(), type: 'Tested', data: { s, n } }],
+          ANY,
+        ),
+      ),
+    );
+  }
+};
+
+/** Every stored event exactly once, and per key in revision order. */
+const expectExactlyOnceInOrder = (seen: Seen[], expected: number) => {
+  const ids = seen.map((r) => JSON.parse(r.value).id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids).toHaveLength(expected);
+  const byKey = new Map<string, number[]>();
+  for (const record of seen) {
+    byKey.set(record.key, [...(byKey.get(record.key) ?? []), JSON.parse(record.value).revision]);
+  }
+  for (const revisions of byKey.values()) {
+    expect(revisions).toEqual(revisions.map((_, i) => i));
+  }
+};
+
+const waitUntil = async (condition: () => boolean, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('KafkaPublisher on a real broker', () => {
+  let dir: string;
+  let store: EmbeddedEventStore;
+  let prefix: string;
+  const kafka = testKafka('publisher-test');
+
+  const started: KafkaPublisher[] = [];
+  /** A publisher over the test's store and topics, started, and stopped after the test. */
+  const publisher = async (overrides: Partial<KafkaPublisherOptions> = {}) => {
+    const created = new KafkaPublisher({
+      kafka,
+      store,
+      transactionalId: `${prefix}.tx`,
+      progressTopic: `${prefix}.progress`,
+      progressGroupId: `${prefix}.progress`,
+      topics: [{ name: `${prefix}.events`, compacted: false, partitions: 3 }],
+      maxBatch: 50,
+      retryInitialMs: 100,
+      retryMaxMs: 1000,
+      recordsFor: async (event) => [
+        {
+          topic: `${prefix}.events`,
+          key: event.streamId,
+          value: JSON.stringify({ id: event.id, revision: Number(event.revision) }),
+          headers: { ce_id: event.id },
+        },
+      ],
+      logger: quiet,
+      ...overrides,
+    });
+    started.push(created);
+    created.start();
+    // Topics exist once it runs; the test consumer must not subscribe before that.
+    await waitUntil(() => created.currentStatus.state === 'running');
+    return created;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tracker-fanout-'));
+    store = EmbeddedEventStore.open({ path: join(dir, 'events.db'), pollIntervalMs: 20 });
+    prefix = `test-${randomUUID().slice(0, 8)}`;
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((p) => p.stop()));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes stored and live events exactly once, in order per stream', async () => {
+    await appendEvents(store, 10, 10);
+    const running = await publisher();
+    await appendEvents(store, 10, 10);
+    const consumer = await readCommitted(kafka, [`${prefix}.events`]);
+    const seen = await consumer.waitFor(`${prefix}.events`, 200);
+    await consumer.stop();
+    expectExactlyOnceInOrder(seen, 200);
+    expect(seen[0].headers.ce_id).toBe(JSON.parse(seen[0].value).id);
+    expect(running.currentStatus).toMatchObject({ publishedEvents: 200 });
+  }, 90_000);
+
+  it('resumes after SIGKILL mid-stream with no gap and no duplicate', async () => {
+    await appendEvents(store, 20, 100);
+    const startChild = () =>
+      spawn(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          join(__dirname, 'testing/publisher-process.ts'),
+          join(dir, 'events.db'),
+          prefix,
+          `${prefix}.tx`,
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+    const first = startChild();
+    await new Promise<void>((done) => {
+      first.stdout.on('data', (chunk: Buffer) => {
+        const last = chunk.toString().trim().split('\n').pop() ?? '{}';
+        if ((JSON.parse(last).published ?? 0) >= 300 && first.exitCode === null) {
+          first.kill('SIGKILL');
+          done();
+        }
+      });
+    });
+    await new Promise((r) => first.on('exit', r));
+    const second = startChild();
+    second.stdout.resume();
+    const consumer = await readCommitted(kafka, [`${prefix}.events`]);
+    try {
+      const seen = await consumer.waitFor(`${prefix}.events`, 2000, 90_000, 2000);
+      expectExactlyOnceInOrder(seen, 2000);
+    } finally {
+      second.kill('SIGKILL');
+      await consumer.stop();
+    }
+  }, 150_000);
+
+  it('fences an older publisher that shares the transactional id', async () => {
+    await appendEvents(store, 2, 5);
+    const older = await publisher();
+    const consumer = await readCommitted(kafka, [`${prefix}.events`]);
+    await consumer.waitFor(`${prefix}.events`, 10, 60_000, 0);
+    await publisher();
+    await appendEvents(store, 2, 5); // the older one's next transaction meets the newer epoch
+    await waitUntil(() => older.currentStatus.state === 'fenced');
+    const seen = await consumer.waitFor(`${prefix}.events`, 20, 60_000, 1000);
+    await consumer.stop();
+    expect(older.currentStatus.state).toBe('fenced');
+    expectExactlyOnceInOrder(seen, 20);
+  }, 120_000);
+
+  const localBroker = brokerIsLocal();
+  (localBroker ? it : it.skip)(
+    `keeps ingesting while the broker is down and catches up exactly once${localBroker ? '' : ' (skipped: the broker is not the local deploy/kafka one, which this test must kill)'}`,
+    async () => {
+      const running = await publisher();
+      await appendEvents(store, 5, 20);
+      runKafkaSh('kill');
+      await appendEvents(store, 5, 20); // the store accepts while Kafka is gone
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(running.currentStatus.state).not.toBe('fenced');
+      runKafkaSh('start');
+      await appendEvents(store, 5, 20);
+      const consumer = await readCommitted(kafka, [`${prefix}.events`]);
+      const seen = await consumer.waitFor(`${prefix}.events`, 300, 120_000, 2000);
+      await consumer.stop();
+      expectExactlyOnceInOrder(seen, 300);
+    },
+    240_000,
+  );
+});

@@ -1,0 +1,235 @@
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import {
+  EventStore,
+  formatPosition,
+  RecordedEvent,
+  StorePosition,
+  StoreSubscription,
+} from '@tracker/event-store';
+import { batches } from './batches';
+import type { FanoutRecord, TopicSpec } from './fanout-record';
+import { PublisherProgress } from './progress';
+import { ensureTopics } from './topics';
+
+export type RecordsFor = (event: RecordedEvent) => Promise<readonly FanoutRecord[]>;
+
+export interface PublisherLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface KafkaPublisherOptions {
+  readonly kafka: Kafka;
+  readonly store: EventStore;
+  readonly recordsFor: RecordsFor;
+  readonly topics: readonly TopicSpec[];
+  /** One per deployment: a second publisher with the same id fences the first. */
+  readonly transactionalId: string;
+  readonly progressTopic: string;
+  readonly progressGroupId: string;
+  readonly maxBatch?: number;
+  readonly lingerMs?: number;
+  readonly retryInitialMs?: number;
+  readonly retryMaxMs?: number;
+  readonly logger: PublisherLogger;
+}
+
+export type PublisherState = 'starting' | 'running' | 'retrying' | 'fenced' | 'stopped';
+
+export interface PublisherStatus {
+  readonly state: PublisherState;
+  /** Store position of the last event whose records are committed in Kafka. */
+  readonly publishedPosition?: StorePosition;
+  readonly publishedEvents: number;
+  readonly transactions: number;
+  readonly lastError?: string;
+}
+
+const FENCED = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
+const isFenced = (error: unknown): boolean => {
+  const type = (error as { type?: string })?.type;
+  return (
+    (type !== undefined && FENCED.has(type)) ||
+    /fenced|newer producer|epoch/i.test(String((error as Error)?.message))
+  );
+};
+
+const ABORT_TIMEOUT_MS = 5000;
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+
+/**
+ * Publishes every stored event to Kafka from a store subscription, never from the request path.
+ *
+ * Exactly once for read-committed consumers: each batch of records and the store position they
+ * reach are committed in one Kafka transaction. On any failure the transaction is aborted, and the
+ * publisher reconnects with backoff and resumes from the position Kafka says was committed, so
+ * nothing is skipped and nothing committed is repeated. The transactional id fences a second
+ * publisher: the older one learns it is fenced and stops.
+ */
+export class KafkaPublisher {
+  private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private subscription: StoreSubscription | undefined;
+  private admin: Admin | undefined;
+  private producer: Producer | undefined;
+  private wakeFromBackoff: (() => void) | undefined;
+  private status: PublisherStatus = { state: 'stopped', publishedEvents: 0, transactions: 0 };
+
+  constructor(private readonly options: KafkaPublisherOptions) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.lingerMs = options.lingerMs ?? 5;
+    this.retryInitialMs = options.retryInitialMs ?? 250;
+    this.retryMaxMs = options.retryMaxMs ?? 10_000;
+  }
+
+  get currentStatus(): PublisherStatus {
+    return this.status;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.runWithRetries();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeFromBackoff?.();
+    await this.subscription?.close();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async runWithRetries(): Promise<void> {
+    let delay = this.retryInitialMs;
+    while (!this.stopping) {
+      this.update({ state: 'starting' });
+      try {
+        await this.publishFromCommittedProgress(() => (delay = this.retryInitialMs));
+      } catch (error) {
+        if (this.stopping) break;
+        if (isFenced(error)) {
+          this.options.logger.error(
+            `another publisher took over transactional id "${this.options.transactionalId}"; this one stops`,
+          );
+          this.update({ state: 'fenced', lastError: String((error as Error).message) });
+          await this.disconnect();
+          return;
+        }
+        this.options.logger.warn(
+          `publishing failed (${(error as Error).message}); retrying in ${delay} ms from the committed position`,
+        );
+        this.update({ state: 'retrying', lastError: String((error as Error).message) });
+      }
+      await this.disconnect();
+      if (this.stopping) break;
+      await this.backoff(delay);
+      delay = Math.min(delay * 2, this.retryMaxMs);
+    }
+    this.update({ state: 'stopped' });
+  }
+
+  private async publishFromCommittedProgress(onProgress: () => void): Promise<void> {
+    const { kafka, topics, transactionalId, progressTopic, progressGroupId, logger } = this.options;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    await ensureTopics(
+      this.admin,
+      [...topics, { name: progressTopic, compacted: true, partitions: 2 }],
+      (m) => logger.warn(m),
+    );
+    // Few client-side retries: this loop owns retrying (from the committed position), and a fenced
+    // producer must find out quickly instead of retrying its doomed transaction for half a minute.
+    this.producer = kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    await this.producer.connect();
+    // kafkajs registers the transactional id (InitProducerId) only when a first transaction begins,
+    // not on connect. Doing it now, with an empty transaction, fences any older instance and
+    // completes or aborts its open transaction, so the progress read next is final.
+    await (await this.producer.transaction()).abort();
+    const progress = new PublisherProgress(this.admin, progressTopic, progressGroupId);
+    const from = await progress.read();
+    logger.log(`publishing from ${from ? formatPosition(from) : 'the start of the store'}`);
+    this.update({ state: 'running', publishedPosition: from, lastError: undefined });
+
+    this.subscription = this.options.store.subscribeToAll({ after: from });
+    for await (const batch of batches(this.subscription, this.maxBatch, this.lingerMs)) {
+      if (this.stopping) return;
+      await this.publishBatch(this.producer, progress, batch);
+      onProgress();
+    }
+    if (!this.stopping) throw new Error('store subscription ended');
+  }
+
+  private async publishBatch(
+    producer: Producer,
+    progress: PublisherProgress,
+    batch: RecordedEvent[],
+  ): Promise<void> {
+    const records = (await Promise.all(batch.map((e) => this.options.recordsFor(e)))).flat();
+    const byTopic = new Map<string, Message[]>();
+    for (const record of records) {
+      const messages = byTopic.get(record.topic) ?? [];
+      messages.push({ key: record.key, value: record.value, headers: { ...record.headers } });
+      byTopic.set(record.topic, messages);
+    }
+    const last = batch[batch.length - 1].position;
+    const transaction = await producer.transaction();
+    try {
+      await transaction.sendBatch({
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await progress.writeIn(transaction, last);
+      await transaction.commit();
+    } catch (error) {
+      // A fenced producer cannot abort (kafkajs waits forever trying); the newer one already did.
+      if (!isFenced(error))
+        await withTimeout(transaction.abort(), ABORT_TIMEOUT_MS).catch(() => undefined);
+      throw error;
+    }
+    this.update({
+      publishedPosition: last,
+      publishedEvents: this.status.publishedEvents + batch.length,
+      transactions: this.status.transactions + 1,
+    });
+  }
+
+  private async disconnect(): Promise<void> {
+    const { subscription, producer, admin } = this;
+    this.subscription = this.producer = this.admin = undefined;
+    await subscription?.close().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeFromBackoff = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private update(change: Partial<PublisherStatus>): void {
+    this.status = { ...this.status, ...change };
+  }
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+
+export const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const kafkaSh = resolve(__dirname, '../../../../deploy/kafka/kafka.sh');
+
+export const testKafka = (clientId: string): Kafka =>
+  new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
+
+export interface Seen {
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+const headersOf = (message: KafkaMessage): Record<string, string> =>
+  Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+
+/** A read-committed consumer that keeps every record of `topics` from the beginning. */
+export const readCommitted = async (kafka: Kafka, topics: string[]) => {
+  const seen = new Map<string, Seen[]>(topics.map((t) => [t, []]));
+  const consumer = kafka.consumer({
+    groupId: `test-${Date.now()}-${Math.random()}`,
+    readUncommitted: false,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      seen.get(topic)!.push({
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+        headers: headersOf(message),
+        partition,
+        offset: message.offset,
+      });
+    },
+  });
+  return {
+    seen,
+    /** Waits until `topic` holds at least `count` records, then a little longer for stragglers. */
+    async waitFor(
+      topic: string,
+      count: number,
+      timeoutMs = 60_000,
+      settleMs = 1000,
+    ): Promise<Seen[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (seen.get(topic)!.length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(`timed out: ${seen.get(topic)!.length} of ${count} records on ${topic}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, settleMs));
+      return seen.get(topic)!;
+    },
+    stop: () => consumer.disconnect(),
+  };
+};
+
+/** True when the broker under test is the local one that deploy/kafka/kafka.sh manages. */
+export const brokerIsLocal = (): boolean =>
+  spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore' }).status === 0;
+
+export const runKafkaSh = (...args: string[]): void => {
+  const result = spawnSync('bash', [kafkaSh, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error(`kafka.sh ${args.join(' ')} failed`);
+};
