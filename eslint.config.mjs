@@ -2,12 +2,25 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.kafka/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      '.kafka/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
@@ -17,7 +30,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@nestjs/*', 'kafkajs', '@eventstore/*', 'libsql', '@tracker/event-store', '@tracker/read-model', '@tracker/fanout', 'fs', 'node:fs', 'http', 'node:http', 'net', 'node:net'] },
+        {
+          patterns: [
+            '@nestjs/*',
+            'kafkajs',
+            '@eventstore/*',
+            'libsql',
+            '@tracker/event-store',
+            '@tracker/read-model',
+            '@tracker/fanout',
+            'fs',
+            'node:fs',
+            'http',
+            'node:http',
+            'net',
+            'node:net',
+          ],
+        },
       ],
     },
   },

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { HealthController } from './health/health.controller';
 import { StoreModule } from './store/store.module';
+import { CallsModule } from './calls/calls.module';
 
 @Module({})
 export class AppModule {
@@ -9,7 +10,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [StoreModule],
+      imports: [StoreModule, CallsModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
       controllers: [HealthController],

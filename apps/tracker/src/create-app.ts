@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
+import { ProblemFilter } from './http/problem.filter';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
@@ -12,5 +13,6 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
     new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
     { logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) },
   );
+  app.useGlobalFilters(new ProblemFilter());
   return app;
 };

@@ -3,3 +3,4 @@ export * from './port/position';
 export * from './port/errors';
 export * from './embedded/embedded-event-store';
 export * from './esdb/esdb-event-store';
+export * from './subscription/batches';

@@ -1,12 +1,12 @@
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import {
+  batches,
   EventStore,
   formatPosition,
   RecordedEvent,
   StorePosition,
   StoreSubscription,
 } from '@tracker/event-store';
-import { batches } from './batches';
 import type { FanoutRecord, TopicSpec } from './fanout-record';
 import { PublisherProgress } from './progress';
 import { ensureTopics } from './topics';

@@ -50,3 +50,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRPC_PORT: '70000' })).toThrow(/GRPC_PORT must be an integer/);
   });
 });
+
+describe('loadConfig: deadlines and Kafka', () => {
+  it('turns fan-out off without KAFKA_BROKERS and on with it', () => {
+    expect(loadConfig({}).kafka).toBeUndefined();
+    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' }).kafka).toEqual({
+      brokers: ['127.0.0.1:9092', '127.0.0.1:9093'],
+      clientId: 'comms-tracker',
+      transactionalId: 'comms-tracker-publisher',
+      partitions: 6,
+      topics: {
+        callState: 'comms.call-state.v1',
+        operationState: 'comms.operation-state.v1',
+        callEvents: 'comms.call-events.v1',
+      },
+    });
+    expect(() => loadConfig({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS must be/);
+  });
+
+  it('reads per-type operation bounds', () => {
+    const config = loadConfig({ OPERATION_TIMEOUTS: 'recordResponse=1000, play=2000' });
+    expect(config.deadlines.bounds.operationTimeoutsMs).toEqual({
+      recordResponse: 1000,
+      play: 2000,
+    });
+    expect(() => loadConfig({ OPERATION_TIMEOUTS: 'recordResponse' })).toThrow(
+      /OPERATION_TIMEOUTS must look like/,
+    );
+  });
+});

@@ -11,6 +11,28 @@ export interface AppConfig {
     | { readonly kind: 'embedded'; readonly path: string }
     | { readonly kind: 'esdb'; readonly connectionString: string };
   readonly readModelPath: string;
+  readonly deadlines: {
+    readonly checkIntervalMs: number;
+    readonly bounds: {
+      readonly answerTimeoutMs: number;
+      readonly policyRecordingAnswerTimeoutMs: number;
+      readonly keepAliveMs: number;
+      readonly operationTimeoutMs: number;
+      readonly operationTimeoutsMs: Readonly<Record<string, number>>;
+    };
+  };
+  /** Undefined when KAFKA_BROKERS is unset: fan-out is off. */
+  readonly kafka?: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly transactionalId: string;
+    readonly partitions: number;
+    readonly topics: {
+      readonly callState: string;
+      readonly operationState: string;
+      readonly callEvents: string;
+    };
+  };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -45,6 +67,33 @@ class EnvReader {
     return value;
   }
 
+  /** `type=ms,type=ms`, e.g. `recordResponse=150000,playPrompt=300000`. */
+  durations(name: string): Record<string, number> {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return {};
+    const entries = raw.split(',').map((pair) => pair.split('=').map((s) => s.trim()));
+    if (
+      entries.some(([key, ms, extra]) => !key || !/^\d+$/.test(ms ?? '') || extra !== undefined)
+    ) {
+      this.problems.push(
+        `${name} must look like "recordResponse=150000,playPrompt=300000" (got "${raw}")`,
+      );
+      return {};
+    }
+    return Object.fromEntries(entries.map(([key, ms]) => [key, Number(ms)]));
+  }
+
+  brokers(name: string): string[] | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const list = raw.split(',').map((b) => b.trim());
+    if (list.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
+      this.problems.push(`${name} must be a comma-separated list of host:port (got "${raw}")`);
+      return undefined;
+    }
+    return list;
+  }
+
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -55,6 +104,24 @@ class EnvReader {
     return raw as T;
   }
 }
+
+const DAY_MS = 86_400_000;
+
+const kafkaConfig = (read: EnvReader): AppConfig['kafka'] => {
+  const brokers = read.brokers('KAFKA_BROKERS');
+  if (!brokers) return undefined;
+  return {
+    brokers,
+    clientId: read.string('KAFKA_CLIENT_ID', 'comms-tracker'),
+    transactionalId: read.string('KAFKA_TRANSACTIONAL_ID', 'comms-tracker-publisher'),
+    partitions: read.integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
+    topics: {
+      callState: read.string('KAFKA_TOPIC_CALL_STATE', 'comms.call-state.v1'),
+      operationState: read.string('KAFKA_TOPIC_OPERATION_STATE', 'comms.operation-state.v1'),
+      callEvents: read.string('KAFKA_TOPIC_CALL_EVENTS', 'comms.call-events.v1'),
+    },
+  };
+};
 
 export const loadConfig = (env: Env = process.env): AppConfig => {
   const read = new EnvReader(env);
@@ -80,6 +147,22 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
         ? { kind: 'esdb', connectionString }
         : { kind: 'embedded', path: read.string('STORE_PATH', './data/events.db') },
     readModelPath: read.string('READ_MODEL_PATH', './data/read-model.db'),
+    deadlines: {
+      checkIntervalMs: read.integer('DEADLINE_CHECK_INTERVAL_MS', 1000, 10, 3_600_000),
+      bounds: {
+        answerTimeoutMs: read.integer('ANSWER_TIMEOUT_MS', 15_000, 1, DAY_MS),
+        policyRecordingAnswerTimeoutMs: read.integer(
+          'POLICY_RECORDING_ANSWER_TIMEOUT_MS',
+          5_000,
+          1,
+          DAY_MS,
+        ),
+        keepAliveMs: read.integer('KEEP_ALIVE_MS', 45 * 60_000, 1, DAY_MS),
+        operationTimeoutMs: read.integer('OPERATION_TIMEOUT_MS', 5 * 60_000, 1, DAY_MS),
+        operationTimeoutsMs: read.durations('OPERATION_TIMEOUTS'),
+      },
+    },
+    kafka: kafkaConfig(read),
     logLevel: read.oneOf('LOG_LEVEL', 'log', ['error', 'warn', 'log', 'debug', 'verbose']),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

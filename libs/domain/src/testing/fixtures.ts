@@ -1,20 +1,10 @@
-// Spec-only helper (testing/ is left out of the build): reads the shared sample payloads.
+// Spec-only helper (testing/ is left out of the build): reads the sample payloads.
 // eslint-disable-next-line no-restricted-imports -- specs may read fixture files; the domain may not
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-/** `shared/fixtures` beside the checkout (as CI lays it out), or `TRACKER_FIXTURES_DIR`. */
-const fixturesDir = (): string => {
-  const configured = process.env.TRACKER_FIXTURES_DIR;
-  if (configured) return configured;
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'fixtures');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) {
-      throw new Error(`no shared/fixtures above ${__dirname}: set TRACKER_FIXTURES_DIR`);
-    }
-  }
-};
+/** The repository's copy of the sample payloads (see test/fixtures/README.md). */
+const fixturesDir = (): string => resolve(__dirname, '../../../../test/fixtures');
 
 export const fixture = (relativePath: string): unknown =>
   JSON.parse(readFileSync(join(fixturesDir(), relativePath), 'utf8'));

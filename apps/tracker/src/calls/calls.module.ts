@@ -1,0 +1,53 @@
+import { Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { deadlineBounds } from '@tracker/domain';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { IngestController } from '../ingest/ingest.controller';
+import { IngestNotificationsHandler } from '../ingest/ingest-notifications.command';
+import { QueryController } from '../query/query.controller';
+import { CallCommandService } from './call-command.service';
+import { DeadlineWatcher } from './deadline-watcher.service';
+
+@Module({
+  imports: [CqrsModule.forRoot()],
+  controllers: [IngestController, QueryController],
+  providers: [
+    CallCommandService,
+    IngestNotificationsHandler,
+    DeadlineWatcher,
+    {
+      provide: ReadModelStore,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new ReadModelStore(config.readModelPath),
+    },
+    {
+      provide: CallProjector,
+      inject: [EVENT_STORE, ReadModelStore, APP_CONFIG],
+      useFactory: (store: EventStore, readModel: ReadModelStore, config: AppConfig) =>
+        new CallProjector(
+          store,
+          readModel,
+          deadlineBounds(config.deadlines.bounds),
+          new Logger('Projection'),
+        ),
+    },
+  ],
+  exports: [CallCommandService, ReadModelStore, CallProjector],
+})
+export class CallsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly projector: CallProjector,
+    private readonly readModel: ReadModelStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.projector.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+    this.readModel.close();
+  }
+}

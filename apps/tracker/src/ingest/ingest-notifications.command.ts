@@ -1,0 +1,34 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import type { RecordNotification } from '@tracker/domain';
+import { CallCommandService, CommandOutcome } from '../calls/call-command.service';
+
+/** Record every notification of one request; resolves only once all are durably stored. */
+export class IngestNotifications extends Command<CommandOutcome> {
+  constructor(readonly commands: readonly RecordNotification[]) {
+    super();
+  }
+}
+
+@CommandHandler(IngestNotifications)
+export class IngestNotificationsHandler implements ICommandHandler<IngestNotifications> {
+  constructor(private readonly calls: CallCommandService) {}
+
+  /** Calls are independent: their appends run together (and share the store's group commit). */
+  async execute({ commands }: IngestNotifications): Promise<CommandOutcome> {
+    const byCall = new Map<string, RecordNotification[]>();
+    for (const command of commands) {
+      const callId = command.data.notification.callId;
+      byCall.set(callId, [...(byCall.get(callId) ?? []), command]);
+    }
+    const outcomes = await Promise.all(
+      [...byCall].map(([callId, forCall]) => this.calls.execute(callId, forCall)),
+    );
+    return outcomes.reduce(
+      (sum, o) => ({
+        accepted: sum.accepted + o.accepted,
+        duplicates: sum.duplicates + o.duplicates,
+      }),
+      { accepted: 0, duplicates: 0 },
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { callStreamName, canonicalId, CallView, OperationView } from '@tracker/domain';
+import { EVENT_STORE, EventStore, formatPosition } from '@tracker/event-store';
+import { ReadModelStore } from '@tracker/read-model';
+import { notFound } from '../http/problem';
+import { validId } from '../http/valid-id';
+
+export interface HistoryEntry {
+  readonly revision: number;
+  readonly position: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly storedAt: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}
+
+/** REST read mirrors for people with curl. Any id form works (`57DAB8B1…` or `57dab8b1-…`). */
+@Controller('api')
+export class QueryController {
+  constructor(
+    private readonly readModel: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('calls/:callId')
+  call(@Param('callId') callId: string): CallView {
+    const id = canonicalId(validId('callId', callId));
+    return this.readModel.getCall(id) ?? this.unknownCall(callId);
+  }
+
+  @Get('calls/:callId/operations')
+  operations(@Param('callId') callId: string): { operations: OperationView[] } {
+    const id = canonicalId(validId('callId', callId));
+    if (!this.readModel.getCall(id)) this.unknownCall(callId);
+    return { operations: this.readModel.listOperations(id) };
+  }
+
+  /** The call's stream as stored: notifications as received (secrets removed), then decisions. */
+  @Get('calls/:callId/history')
+  async history(
+    @Param('callId') callId: string,
+  ): Promise<{ callId: string; events: HistoryEntry[] }> {
+    const id = canonicalId(validId('callId', callId));
+    const events = await this.store.readStream(callStreamName(id));
+    if (events.length === 0) this.unknownCall(callId);
+    return {
+      callId: id,
+      events: events.map((e) => ({
+        revision: Number(e.revision),
+        position: formatPosition(e.position),
+        eventId: e.id,
+        type: e.type,
+        storedAt: e.created.toISOString(),
+        data: e.data,
+        metadata: e.metadata,
+      })),
+    };
+  }
+
+  @Get('operations/:operationId')
+  operation(@Param('operationId') operationId: string): OperationView {
+    const id = canonicalId(validId('operationId', operationId));
+    const found = this.readModel.getOperation(id);
+    if (!found) throw notFound('operation', operationId);
+    return found;
+  }
+
+  private unknownCall(callId: string): never {
+    throw notFound('call', callId);
+  }
+}

@@ -1,0 +1,146 @@
+import { EventEmitter } from 'node:events';
+import {
+  CALL_STREAM_CATEGORY,
+  CallState,
+  callIdFromStreamName,
+  CallView,
+  DeadlineBounds,
+  evolve,
+  initialCallState,
+  nextDeadline,
+  toCallView,
+  toOperationViews,
+} from '@tracker/domain';
+import {
+  batches,
+  comparePositions,
+  EventStore,
+  formatPosition,
+  RecordedEvent,
+  StorePosition,
+  StoreSubscription,
+} from '@tracker/event-store';
+import { CALLS_PROJECTION, CallWrite, ReadModelStore } from './read-model.store';
+import { toCallEvent } from './stored-call-event';
+
+export interface ProjectorLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+interface Folded {
+  state: CallState;
+  revision: bigint;
+}
+
+const RETRY_MS = 1000;
+
+/**
+ * Keeps the read model up to date from a store subscription that starts after the stored
+ * checkpoint. Each batch of events is folded in memory and committed with its checkpoint in one
+ * transaction; an event at or below a call's stored revision is skipped, so a replayed batch
+ * changes nothing.
+ */
+export class CallProjector {
+  /** Emits `call` with the new CallView after each committed batch (WatchCall, tests). */
+  readonly changes = new EventEmitter();
+  private subscription: StoreSubscription | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private position: StorePosition | undefined;
+  private projected = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: ReadModelStore,
+    private readonly bounds: DeadlineBounds,
+    private readonly logger: ProjectorLogger,
+  ) {
+    this.changes.setMaxListeners(0);
+  }
+
+  get status(): { position?: StorePosition; projectedEvents: number } {
+    return { position: this.position, projectedEvents: this.projected };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.runWithRetries();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Resolves once everything up to `position` is in the read model (read-your-writes). */
+  async waitFor(position: StorePosition, timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.position || comparePositions(this.position, position) < 0) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
+  }
+
+  private async runWithRetries(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        this.position = this.readModel.checkpoint(CALLS_PROJECTION);
+        this.logger.log(
+          `projecting calls from ${this.position ? formatPosition(this.position) : 'the start of the store'}`,
+        );
+        this.subscription = this.store.subscribeToAll({ after: this.position });
+        for await (const batch of batches(this.subscription, 1000, 2)) this.apply(batch);
+      } catch (error) {
+        if (this.stopping) break;
+        this.logger.warn(
+          `projection failed (${(error as Error).message}); retrying from the checkpoint`,
+        );
+        await this.subscription?.close();
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  /** Folds one batch and commits it with its checkpoint. Public for the rebuild command. */
+  apply(batch: readonly RecordedEvent[]): void {
+    const touched = new Map<string, Folded>();
+    for (const event of batch) {
+      if (!event.streamId.startsWith(`${CALL_STREAM_CATEGORY}-`)) continue;
+      const callId = callIdFromStreamName(event.streamId);
+      if (!callId) continue;
+      const current = touched.get(callId) ?? this.load(callId);
+      if (event.revision <= current.revision) continue;
+      touched.set(callId, {
+        state: evolve(current.state, toCallEvent(event)),
+        revision: event.revision,
+      });
+    }
+    const writes: CallWrite[] = [...touched.values()].map(({ state, revision }) => {
+      const due = nextDeadline(state, this.bounds);
+      return {
+        state,
+        revision,
+        view: toCallView(state),
+        operations: toOperationViews(state),
+        nextDeadline: due === undefined ? undefined : Date.parse(due),
+      };
+    });
+    const last = batch[batch.length - 1].position;
+    this.readModel.commit(CALLS_PROJECTION, writes, last);
+    this.position = last;
+    this.projected += batch.length;
+    for (const write of writes) this.changes.emit('call', write.view satisfies CallView);
+  }
+
+  private load(callId: string): Folded {
+    const row = this.readModel.folded(callId);
+    return row
+      ? { state: row.folded, revision: row.revision }
+      : { state: initialCallState(), revision: -1n };
+  }
+}

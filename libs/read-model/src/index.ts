@@ -1,0 +1,3 @@
+export * from './call-projector';
+export * from './read-model.store';
+export * from './stored-call-event';

@@ -1,0 +1,178 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'libsql';
+import type { CallState, CallView, OperationView } from '@tracker/domain';
+import { formatPosition, parsePosition, StorePosition } from '@tracker/event-store';
+import { READ_MODEL_SCHEMA } from './schema';
+
+export const CALLS_PROJECTION = 'calls';
+
+export interface CallRow {
+  readonly callId: string;
+  readonly revision: bigint;
+  readonly folded: CallState;
+}
+
+export interface CallWrite {
+  readonly state: CallState;
+  readonly revision: bigint;
+  readonly view: CallView;
+  readonly operations: readonly OperationView[];
+  readonly nextDeadline: number | undefined;
+}
+
+export interface ListCallsFilter {
+  readonly state?: string;
+  readonly source?: string;
+  readonly updatedSince?: string;
+  /** Exclusive keyset cursor: `updatedAt` and `callId` of the last call of the previous page. */
+  readonly after?: { readonly updatedAt: string; readonly callId: string };
+  readonly limit: number;
+}
+
+/** SQLite file holding the call and operation views (see schema.ts). */
+export class ReadModelStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // The read model can always be rebuilt from the store, so it does not pay for an fsync per
+    // batch; the checkpoint commits with the rows it covers, so they never disagree.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(READ_MODEL_SCHEMA);
+    this.stmt = {
+      checkpoint: this.db.prepare('SELECT position FROM checkpoints WHERE projection = ?').raw(),
+      saveCheckpoint: this.db.prepare(
+        'INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
+      ),
+      folded: this.db.prepare('SELECT revision, folded FROM calls WHERE call_id = ?').raw(),
+      view: this.db.prepare('SELECT view FROM calls WHERE call_id = ?').raw(),
+      upsertCall: this.db.prepare(
+        `INSERT INTO calls (call_id, state, source, updated_at, next_deadline, revision, folded, view)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, source = excluded.source,
+           updated_at = excluded.updated_at, next_deadline = excluded.next_deadline,
+           revision = excluded.revision, folded = excluded.folded, view = excluded.view`,
+      ),
+      upsertOperation: this.db.prepare(
+        `INSERT INTO operations (operation_id, call_id, status, view) VALUES (?, ?, ?, ?)
+         ON CONFLICT (operation_id) DO UPDATE SET call_id = excluded.call_id, status = excluded.status, view = excluded.view`,
+      ),
+      operation: this.db.prepare('SELECT view FROM operations WHERE operation_id = ?').raw(),
+      operationsOfCall: this.db
+        .prepare('SELECT view FROM operations WHERE call_id = ? ORDER BY operation_id')
+        .raw(),
+      operationsOfCallByStatus: this.db
+        .prepare(
+          'SELECT view FROM operations WHERE call_id = ? AND status = ? ORDER BY operation_id',
+        )
+        .raw(),
+      due: this.db
+        .prepare(
+          'SELECT call_id FROM calls WHERE next_deadline <= ? ORDER BY next_deadline LIMIT ?',
+        )
+        .raw(),
+      count: this.db.prepare('SELECT COUNT(*) FROM calls').raw(),
+    };
+  }
+
+  checkpoint(projection: string): StorePosition | undefined {
+    const row = this.stmt.checkpoint.get(projection) as [string] | undefined;
+    return row ? parsePosition(row[0]) : undefined;
+  }
+
+  folded(callId: string): CallRow | undefined {
+    const row = this.stmt.folded.get(callId) as [number, string] | undefined;
+    return row ? { callId, revision: BigInt(row[0]), folded: JSON.parse(row[1]) } : undefined;
+  }
+
+  /** Writes a batch of projected calls and the checkpoint it reaches, atomically. */
+  commit(projection: string, writes: readonly CallWrite[], position: StorePosition): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const w of writes) {
+        this.stmt.upsertCall.run(
+          w.view.callId,
+          w.view.state,
+          w.view.source,
+          w.view.updatedAt,
+          w.nextDeadline ?? null,
+          Number(w.revision),
+          JSON.stringify(w.state),
+          JSON.stringify(w.view),
+        );
+        for (const op of w.operations) {
+          this.stmt.upsertOperation.run(op.operationId, op.callId, op.status, JSON.stringify(op));
+        }
+      }
+      this.stmt.saveCheckpoint.run(projection, formatPosition(position));
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  getCall(callId: string): CallView | undefined {
+    const row = this.stmt.view.get(callId) as [string] | undefined;
+    return row ? JSON.parse(row[0]) : undefined;
+  }
+
+  getOperation(operationId: string): OperationView | undefined {
+    const row = this.stmt.operation.get(operationId) as [string] | undefined;
+    return row ? JSON.parse(row[0]) : undefined;
+  }
+
+  listOperations(callId: string, status?: string): OperationView[] {
+    const rows = (
+      status
+        ? this.stmt.operationsOfCallByStatus.all(callId, status)
+        : this.stmt.operationsOfCall.all(callId)
+    ) as Array<[string]>;
+    return rows.map(([view]) => JSON.parse(view));
+  }
+
+  listCalls(filter: ListCallsFilter): CallView[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      args.push(...values);
+    };
+    if (filter.state) add('state = ?', filter.state);
+    if (filter.source) add('source = ?', filter.source);
+    if (filter.updatedSince) add('updated_at >= ?', filter.updatedSince);
+    if (filter.after) {
+      const { updatedAt, callId } = filter.after;
+      add('(updated_at > ? OR (updated_at = ? AND call_id > ?))', updatedAt, updatedAt, callId);
+    }
+    const sql = `SELECT view FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY updated_at, call_id LIMIT ?`;
+    const rows = this.db
+      .prepare(sql)
+      .raw()
+      .all(...args, filter.limit) as Array<[string]>;
+    return rows.map(([view]) => JSON.parse(view));
+  }
+
+  /** Calls whose next deadline (epoch ms) is due at `now`. */
+  dueCalls(now: number, limit: number): string[] {
+    return (this.stmt.due.all(now, limit) as Array<[string]>).map(([id]) => id);
+  }
+
+  callCount(): number {
+    return (this.stmt.count.get() as [number])[0];
+  }
+
+  /** Drops every row and checkpoint, for a rebuild from the start of the store. */
+  reset(): void {
+    this.db.exec('DELETE FROM operations; DELETE FROM calls; DELETE FROM checkpoints;');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

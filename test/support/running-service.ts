@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { CallProjector } from '@tracker/read-model';
+import { loadConfig } from '../../apps/tracker/src/config/config';
+import { createApp } from '../../apps/tracker/src/create-app';
+
+export const fixturesDir = resolve(__dirname, '../fixtures');
+export const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(join(fixturesDir, name), 'utf8'));
+
+/** The whole service on a real port, over a fresh store in a temp folder. */
+export const startService = async (env: Record<string, string> = {}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tracker-e2e-'));
+  const config = loadConfig({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    STORE_PATH: join(dir, 'events.db'),
+    READ_MODEL_PATH: join(dir, 'read-model.db'),
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  const app: NestFastifyApplication = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const store = app.get<EventStore>(EVENT_STORE);
+  const projector = app.get(CallProjector);
+
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
+
+  return {
+    app,
+    base,
+    store,
+    dir,
+    post: (path: string, body: unknown, headers?: Record<string, string>) =>
+      request('POST', path, body, headers),
+    get: (path: string) => request('GET', path),
+    /** Waits until the read model has caught up with everything stored so far. */
+    settle: async () => {
+      const head = await store.headPosition();
+      if (head) expect(await projector.waitFor(head)).toBe(true);
+    },
+    stop: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export type RunningService = Awaited<ReturnType<typeof startService>>;
