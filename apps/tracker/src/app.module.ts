@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from './config/config';
 import { HealthController } from './health/health.controller';
 import { StoreModule } from './store/store.module';
 import { CallsModule } from './calls/calls.module';
+import { FanoutModule } from './fanout/fanout.module';
 
 @Module({})
 export class AppModule {
@@ -10,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [StoreModule, CallsModule],
+      imports: [StoreModule, CallsModule, FanoutModule],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
       controllers: [HealthController],

@@ -60,6 +60,7 @@ const isFenced = (error: unknown): boolean => {
 };
 
 const ABORT_TIMEOUT_MS = 5000;
+const STOP_TIMEOUT_MS = 5000;
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
@@ -105,11 +106,18 @@ export class KafkaPublisher {
     this.running = this.runWithRetries();
   }
 
+  /**
+   * Stops after the transaction in flight, if any. Bounded: a broker that does not answer must not
+   * hold up the service's shutdown (an unfinished transaction is aborted by Kafka and redone by the
+   * next publisher, from the committed position).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeFromBackoff?.();
     await this.subscription?.close();
-    await this.running;
+    await withTimeout(this.running ?? Promise.resolve(), STOP_TIMEOUT_MS).catch(() =>
+      this.disconnect(),
+    );
     this.running = undefined;
   }
 
@@ -183,7 +191,9 @@ export class KafkaPublisher {
     progress: PublisherProgress,
     batch: RecordedEvent[],
   ): Promise<void> {
-    const records = (await Promise.all(batch.map((e) => this.options.recordsFor(e)))).flat();
+    // In order, one at a time: a mapper may fold state event by event.
+    const records: FanoutRecord[] = [];
+    for (const event of batch) records.push(...(await this.options.recordsFor(event)));
     const byTopic = new Map<string, Message[]>();
     for (const record of records) {
       const messages = byTopic.get(record.topic) ?? [];

@@ -1,4 +1,4 @@
-import { Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { deadlineBounds } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
@@ -36,7 +36,7 @@ import { DeadlineWatcher } from './deadline-watcher.service';
   ],
   exports: [CallCommandService, ReadModelStore, CallProjector],
 })
-export class CallsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly projector: CallProjector,
     private readonly readModel: ReadModelStore,
@@ -46,7 +46,7 @@ export class CallsModule implements OnApplicationBootstrap, OnApplicationShutdow
     this.projector.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.projector.stop();
     this.readModel.close();
   }

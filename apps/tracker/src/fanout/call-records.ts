@@ -1,0 +1,116 @@
+import {
+  CallEvent,
+  CallState,
+  callIdFromStreamName,
+  evolve,
+  evolveAll,
+  initialCallState,
+  toCallView,
+  toOperationView,
+} from '@tracker/domain';
+import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
+import type { FanoutRecord } from '@tracker/fanout';
+import { toCallEvent } from '@tracker/read-model';
+import { StateCache } from '../calls/state-cache';
+
+export interface CallTopics {
+  readonly callState: string;
+  readonly operationState: string;
+  readonly callEvents: string;
+}
+
+/** CloudEvents `type` of each record kind; the version is part of the contract. */
+export const ceType = {
+  event: (type: string) => `comms.tracker.${type}.v1`,
+  callState: 'comms.tracker.CallState.v1',
+  operationState: 'comms.tracker.OperationState.v1',
+} as const;
+
+/** What goes on `comms.call-events.v1`: the domain event, where it sits in the store, nothing secret. */
+export const eventValue = (event: CallEvent, stored: RecordedEvent) => {
+  const data = { ...(event.data as unknown as Record<string, unknown>) };
+  // Encrypted secrets stay in the store; consumers never need them.
+  delete data.protectedSecrets;
+  return {
+    eventId: stored.id,
+    type: event.type,
+    callId: event.metadata.callId,
+    revision: Number(stored.revision),
+    position: formatPosition(stored.position),
+    recordedAt: event.metadata.recordedAt,
+    notificationKey: event.metadata.notificationKey,
+    data,
+  };
+};
+
+/**
+ * Maps each stored call event to its Kafka records: the event itself, the call's full state after
+ * it, and the state of the operation it concerns. The state is folded here, from the store, so it
+ * is exactly the state at that event whatever the read model is doing.
+ */
+export class CallRecordMapper {
+  private readonly folded = new StateCache(10_000);
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly topics: CallTopics,
+  ) {}
+
+  recordsFor = async (stored: RecordedEvent): Promise<FanoutRecord[]> => {
+    const callId = callIdFromStreamName(stored.streamId);
+    if (!callId) return [];
+    const event = toCallEvent(stored);
+    const state = await this.stateAt(stored, event);
+    const headers = (type: string, subject: string) => ({
+      ce_specversion: '1.0',
+      ce_id: stored.id,
+      ce_type: type,
+      ce_source: `/comms-tracker/calls/${callId}`,
+      ce_subject: subject,
+      ce_time: event.metadata.recordedAt,
+      'content-type': 'application/json',
+      store_position: formatPosition(stored.position),
+      store_revision: stored.revision.toString(),
+    });
+    const records: FanoutRecord[] = [
+      {
+        topic: this.topics.callEvents,
+        key: callId,
+        value: JSON.stringify(eventValue(event, stored)),
+        headers: headers(ceType.event(event.type), callId),
+      },
+      {
+        topic: this.topics.callState,
+        key: callId,
+        value: JSON.stringify(toCallView(state)),
+        headers: headers(ceType.callState, callId),
+      },
+    ];
+    const operationId = (event.data as { operationId?: unknown }).operationId;
+    const operation = typeof operationId === 'string' ? state.operations[operationId] : undefined;
+    if (operation) {
+      records.push({
+        topic: this.topics.operationState,
+        key: operation.operationId,
+        value: JSON.stringify(toOperationView(operation, callId)),
+        headers: headers(ceType.operationState, operation.operationId),
+      });
+    }
+    return records;
+  };
+
+  private async stateAt(stored: RecordedEvent, event: CallEvent): Promise<CallState> {
+    const cached = this.folded.get(stored.streamId);
+    let state: CallState;
+    if (cached && cached.revision === stored.revision - 1n) {
+      state = evolve(cached.state, event);
+    } else {
+      const upTo = await this.store.readStream(stored.streamId, {
+        maxCount: Number(stored.revision) + 1,
+      });
+      state = evolveAll(upTo.map(toCallEvent), initialCallState());
+    }
+    this.folded.set(stored.streamId, { state, revision: stored.revision });
+    return state;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
+import { fixture, RunningService, startService } from './support/running-service';
+
+const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
+
+describe('Kafka fan-out from the running service (real broker)', () => {
+  let service: RunningService;
+  let topics: { callState: string; operationState: string; callEvents: string };
+
+  beforeAll(async () => {
+    const prefix = `e2e-${randomUUID().slice(0, 8)}`;
+    topics = {
+      callState: `${prefix}.call-state`,
+      operationState: `${prefix}.operation-state`,
+      callEvents: `${prefix}.call-events`,
+    };
+    service = await startService({
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TRANSACTIONAL_ID: `${prefix}.publisher`,
+      KAFKA_TOPIC_CALL_STATE: topics.callState,
+      KAFKA_TOPIC_OPERATION_STATE: topics.operationState,
+      KAFKA_TOPIC_CALL_EVENTS: topics.callEvents,
+      KAFKA_TOPIC_PARTITIONS: '3',
+    });
+  });
+  afterAll(async () => service.stop());
+
+  it('publishes events, call state and operation state with CloudEvents headers, and no secret', async () => {
+    for (const name of [
+      'graph/answer-incoming.json',
+      'graph/answer-established.json',
+      'graph/recordresponse-completed.json',
+    ]) {
+      expect((await service.post('/api/calls', fixture(name))).status).toBe(202);
+    }
+    await service.post(
+      `/api/calls/${CALL}/operations`,
+      fixture('graph/recordresponse-response.json'),
+    );
+    let stored = 0;
+    for await (const _ of service.store.readAll()) stored += 1;
+
+    // the topics exist once the publisher runs; wait for them before subscribing
+    const kafka = testKafka('fanout-e2e');
+    const admin = kafka.admin();
+    await admin.connect();
+    const deadline = Date.now() + 30_000;
+    while (!(await admin.listTopics()).includes(topics.callEvents) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await admin.disconnect();
+
+    const consumer = await readCommitted(kafka, [
+      topics.callEvents,
+      topics.callState,
+      topics.operationState,
+    ]);
+    try {
+      const events = await consumer.waitFor(topics.callEvents, stored, 60_000, 1000);
+      expect(events).toHaveLength(stored);
+      expect(new Set(events.map((e) => e.headers.ce_id)).size).toBe(stored);
+      const revisions = events.map((e) => JSON.parse(e.value).revision);
+      expect(revisions).toEqual(revisions.map((_, i) => i)); // one call, one partition, in order
+      expect(events[0].headers).toMatchObject({
+        ce_specversion: '1.0',
+        ce_type: 'comms.tracker.NotificationReceived.v1',
+        ce_subject: CALL,
+        'content-type': 'application/json',
+      });
+      expect(events.every((e) => e.key === CALL)).toBe(true);
+
+      const callStates = consumer.seen.get(topics.callState)!;
+      expect(callStates).toHaveLength(stored);
+      expect(JSON.parse(callStates[callStates.length - 1].value)).toMatchObject({
+        callId: CALL,
+        state: 'established',
+      });
+      const operationStates = consumer.seen.get(topics.operationState)!;
+      const latest = operationStates.filter((r) => r.key === OPERATION).pop()!;
+      expect(JSON.parse(latest.value)).toMatchObject({
+        status: 'completed',
+        type: 'recordResponse',
+      });
+      expect(latest.headers.ce_type).toBe('comms.tracker.OperationState.v1');
+
+      const everything = [...consumer.seen.values()]
+        .flat()
+        .map((r) => r.value + JSON.stringify(r.headers));
+      expect(everything.length).toBeGreaterThan(stored);
+      for (const text of everything) expect(text).not.toContain('<access-token>');
+    } finally {
+      await consumer.stop();
+    }
+  }, 120_000);
+});
