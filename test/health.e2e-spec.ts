@@ -41,8 +41,18 @@ describe('health endpoints (service on a real port)', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ok',
-      checks: { store: { status: 'up', kind: 'embedded' } },
+      checks: { store: { status: 'up', kind: 'embedded' }, fanout: { status: 'off' } },
     });
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^# TYPE tracker_ingest_accepted_total counter$/m);
+    expect(text).toMatch(/^tracker_projection_lag 0$/m);
+    expect(text).not.toMatch(/tracker_fanout_/); // fan-out is off here
   });
 
   it('is not ready once the store is gone', async () => {

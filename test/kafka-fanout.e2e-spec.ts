@@ -85,6 +85,12 @@ describe('Kafka fan-out from the running service (real broker)', () => {
       });
       expect(latest.headers.ce_type).toBe('comms.tracker.OperationState.v1');
 
+      const ready = await service.get('/health/ready');
+      expect(ready.body.checks.fanout).toMatchObject({ status: 'running', lag: 0 });
+      const metrics = await fetch(`${service.base}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/^tracker_fanout_lag 0$/m);
+      expect(metrics).toMatch(new RegExp(`^tracker_fanout_published_events_total ${stored}$`, 'm'));
+
       const everything = [...consumer.seen.values()]
         .flat()
         .map((r) => r.value + JSON.stringify(r.headers));

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
+import { ServiceStatus } from './health/service-status';
 import { StoreModule } from './store/store.module';
 import { CallsModule } from './calls/calls.module';
 import { FanoutModule } from './fanout/fanout.module';
@@ -12,9 +14,9 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [StoreModule, CallsModule, FanoutModule],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
+      providers: [{ provide: APP_CONFIG, useValue: config }, ServiceStatus],
       exports: [APP_CONFIG],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

@@ -9,12 +9,14 @@ import { IngestNotificationsHandler } from '../ingest/ingest-notifications.comma
 import { QueryController } from '../query/query.controller';
 import { CallCommandService } from './call-command.service';
 import { DeadlineWatcher } from './deadline-watcher.service';
+import { IngestCounters } from '../ingest/ingest-counters';
 
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [IngestController, QueryController],
   providers: [
     CallCommandService,
+    IngestCounters,
     IngestNotificationsHandler,
     DeadlineWatcher,
     {
@@ -34,7 +36,7 @@ import { DeadlineWatcher } from './deadline-watcher.service';
         ),
     },
   ],
-  exports: [CallCommandService, ReadModelStore, CallProjector],
+  exports: [CallCommandService, ReadModelStore, CallProjector, IngestCounters],
 })
 export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(

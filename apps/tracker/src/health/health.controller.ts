@@ -2,12 +2,14 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { ServiceStatus } from './service-status';
 
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly status: ServiceStatus,
   ) {}
 
   /** The process is up and serving HTTP; says nothing about its dependencies. */
@@ -16,7 +18,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to accept notifications: the store answers. 503 otherwise, so balancers route away. */
+  /**
+   * Ready to accept notifications: the store answers. 503 otherwise, so balancers route away.
+   * Kafka fan-out is reported (state and lag) but never makes the service unready: ingest keeps
+   * accepting while the broker is away and the publisher catches up when it returns.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const store = await this.store.ping().then(
@@ -29,6 +35,9 @@ export class HealthController {
     );
     const ready = store.status === 'up';
     reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ready ? 'ok' : 'unavailable', checks: { store } };
+    return {
+      status: ready ? 'ok' : 'unavailable',
+      checks: { store, fanout: await this.status.fanoutReport() },
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { RecordNotification } from '@tracker/domain';
 import { CallCommandService, CommandOutcome } from '../calls/call-command.service';
+import { IngestCounters } from './ingest-counters';
 
 /** Record every notification of one request; resolves only once all are durably stored. */
 export class IngestNotifications extends Command<CommandOutcome> {
@@ -11,7 +12,10 @@ export class IngestNotifications extends Command<CommandOutcome> {
 
 @CommandHandler(IngestNotifications)
 export class IngestNotificationsHandler implements ICommandHandler<IngestNotifications> {
-  constructor(private readonly calls: CallCommandService) {}
+  constructor(
+    private readonly calls: CallCommandService,
+    private readonly counters: IngestCounters,
+  ) {}
 
   /** Calls are independent: their appends run together (and share the store's group commit). */
   async execute({ commands }: IngestNotifications): Promise<CommandOutcome> {

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  EmbeddedEventStore,
+  EVENT_STORE,
+  EventStore,
+  formatPosition,
+  StorePosition,
+} from '@tracker/event-store';
+import { KafkaPublisher } from '@tracker/fanout';
+import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { IngestCounters } from '../ingest/ingest-counters';
+
+/** How far behind `position` is from `head`, in the store's position units (events, for the embedded store). */
+const lag = (head: StorePosition | undefined, position: StorePosition | undefined): number =>
+  head === undefined ? 0 : Number(head.commit - (position?.commit ?? 0n));
+
+/** One place that gathers what health and metrics report. */
+@Injectable()
+export class ServiceStatus {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projector: CallProjector,
+    private readonly readModel: ReadModelStore,
+    private readonly ingest: IngestCounters,
+    @Optional() @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher | null,
+  ) {}
+
+  async snapshot() {
+    const head = await this.store.headPosition().catch(() => undefined);
+    const projection = this.projector.status;
+    const fanout = this.publisher?.currentStatus;
+    return {
+      head,
+      store: this.store instanceof EmbeddedEventStore ? this.store.stats : undefined,
+      ingest: this.ingest.snapshot(),
+      projection: {
+        ...projection,
+        lag: lag(head, projection.position),
+        calls: this.readModel.callCount(),
+      },
+      fanout: fanout && {
+        state: fanout.state,
+        publishedPosition: fanout.publishedPosition,
+        publishedEvents: fanout.publishedEvents,
+        transactions: fanout.transactions,
+        lastError: fanout.lastError,
+        lag: lag(head, fanout.publishedPosition),
+      },
+    };
+  }
+
+  /** The fan-out part of /health/ready: informative, never a reason to refuse notifications. */
+  async fanoutReport() {
+    const { fanout, head } = await this.snapshot();
+    if (!fanout) return { status: 'off' as const };
+    return {
+      status: fanout.state,
+      publishedPosition: fanout.publishedPosition ? formatPosition(fanout.publishedPosition) : null,
+      headPosition: head ? formatPosition(head) : null,
+      lag: fanout.lag,
+      ...(fanout.lastError ? { lastError: fanout.lastError } : {}),
+    };
+  }
+}
