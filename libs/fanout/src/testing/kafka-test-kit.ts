@@ -67,11 +67,17 @@ export const readCommitted = async (kafka: Kafka, topics: string[]) => {
   };
 };
 
+/** kafka.sh manages one broker per port: address the one under test. */
+const kafkaShEnv = { ...process.env, KAFKA_PORT: brokers[0].split(':').pop() };
+
 /** True when the broker under test is the local one that deploy/kafka/kafka.sh manages. */
 export const brokerIsLocal = (): boolean =>
-  spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore' }).status === 0;
+  spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore', env: kafkaShEnv }).status === 0;
 
 export const runKafkaSh = (...args: string[]): void => {
-  const result = spawnSync('bash', [kafkaSh, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('bash', [kafkaSh, ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: kafkaShEnv,
+  });
   if (result.status !== 0) throw new Error(`kafka.sh ${args.join(' ')} failed`);
 };
