@@ -4,7 +4,10 @@ const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 
 describe('deadline watcher (real clock, short bounds)', () => {
   it('marks a call that stays incoming past the answer timeout as missed, once', async () => {
-    const service = await startService({ ANSWER_TIMEOUT_MS: '300', DEADLINE_CHECK_INTERVAL_MS: '50' });
+    const service = await startService({
+      ANSWER_TIMEOUT_MS: '300',
+      DEADLINE_CHECK_INTERVAL_MS: '50',
+    });
     try {
       // The fixture carries no time of its own, so the call rings from when it was received.
       await service.post('/api/calls', fixture('graph/answer-incoming.json'));
@@ -17,7 +20,9 @@ describe('deadline watcher (real clock, short bounds)', () => {
       expect(call.marks.missedAt).toEqual(expect.any(String));
       await new Promise((r) => setTimeout(r, 300)); // more ticks must not decide it again
       const history = await service.get(`/api/calls/${CALL}/history`);
-      const marks = history.body.events.filter((e: { type: string }) => e.type === 'CallMarkedMissed');
+      const marks = history.body.events.filter(
+        (e: { type: string }) => e.type === 'CallMarkedMissed',
+      );
       expect(marks).toHaveLength(1);
     } finally {
       await service.stop();
@@ -25,7 +30,10 @@ describe('deadline watcher (real clock, short bounds)', () => {
   });
 
   it('leaves an answered call alone', async () => {
-    const service = await startService({ ANSWER_TIMEOUT_MS: '300', DEADLINE_CHECK_INTERVAL_MS: '50' });
+    const service = await startService({
+      ANSWER_TIMEOUT_MS: '300',
+      DEADLINE_CHECK_INTERVAL_MS: '50',
+    });
     try {
       await service.post('/api/calls', fixture('graph/answer-incoming.json'));
       await service.post('/api/calls', fixture('graph/answer-established.json'));

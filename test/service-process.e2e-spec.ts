@@ -55,7 +55,10 @@ describe('the service as a process', () => {
     const service = startService({
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: String(await freePort()),
       STORE_PATH: join(dir, 'events.db'),
+      READ_MODEL_PATH: join(dir, 'read-model.db'),
     });
     running = service.child;
     const live = await waitFor(`http://127.0.0.1:${port}/health/live`, 30_000);

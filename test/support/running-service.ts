@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,7 +12,20 @@ export const fixturesDir = resolve(__dirname, '../fixtures');
 export const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(join(fixturesDir, name), 'utf8'));
 
-/** The whole service on a real port, over a fresh store in a temp folder. */
+/** A TCP port nothing listens on right now (the gRPC transport cannot report the port `0` picked). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(address),
+      );
+    });
+  });
+
+/** The whole service on real ports (HTTP and gRPC), over a fresh store in a temp folder. */
 export const startService = async (env: Record<string, string> = {}) => {
   const dir = mkdtempSync(join(tmpdir(), 'tracker-e2e-'));
   const config = loadConfig({
@@ -20,10 +34,15 @@ export const startService = async (env: Record<string, string> = {}) => {
     STORE_PATH: join(dir, 'events.db'),
     READ_MODEL_PATH: join(dir, 'read-model.db'),
     LOG_LEVEL: 'error',
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: env.GRPC_PORT ?? String(await freePort()),
     ...env,
   });
   const app: NestFastifyApplication = await createApp(config);
+  await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
+  /** `host:port` of the gRPC server (comms.tracker.v1.CallTracker, grpc.health.v1.Health). */
+  const grpcAddress = `${config.grpc.host}:${config.grpc.port}`;
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const store = app.get<EventStore>(EVENT_STORE);
   const projector = app.get(CallProjector);
@@ -50,6 +69,7 @@ export const startService = async (env: Record<string, string> = {}) => {
   return {
     app,
     base,
+    grpcAddress,
     store,
     dir,
     post: (path: string, body: unknown, headers?: Record<string, string>) =>

@@ -6,6 +6,7 @@ import { ServiceStatus } from './health/service-status';
 import { StoreModule } from './store/store.module';
 import { CallsModule } from './calls/calls.module';
 import { FanoutModule } from './fanout/fanout.module';
+import { GrpcModule } from './grpc/grpc.module';
 
 @Module({})
 export class AppModule {
@@ -13,7 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [StoreModule, CallsModule, FanoutModule],
+      imports: [StoreModule, CallsModule, FanoutModule, GrpcModule],
       providers: [{ provide: APP_CONFIG, useValue: config }, ServiceStatus],
       exports: [APP_CONFIG],
       controllers: [HealthController, MetricsController],

@@ -2,11 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
+import { grpcOptions } from './grpc/grpc-options';
 import { ProblemFilter } from './http/problem.filter';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
-/** Builds the whole service (used by main.ts and by the end-to-end tests, on real ports). */
+/**
+ * Builds the whole service (used by main.ts and by the end-to-end tests, on real ports): HTTP, and
+ * gRPC on `config.grpc`, which starts with `app.startAllMicroservices()`.
+ */
 export const createApp = async (config: AppConfig): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
@@ -14,5 +18,6 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
     { logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) },
   );
   app.useGlobalFilters(new ProblemFilter());
+  app.connectMicroservice(grpcOptions(config.grpc));
   return app;
 };

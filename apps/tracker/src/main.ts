@@ -13,9 +13,11 @@ const bootstrap = async (): Promise<void> => {
     process.exit(2);
   }
   const app = await createApp(config);
+  await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
   const logger = new Logger('Bootstrap');
   logger.log(`HTTP listening on ${await app.getUrl()}`);
+  logger.log(`gRPC listening on ${config.grpc.host}:${config.grpc.port}`);
 
   // Close gracefully (finish queued appends, close the store file) and exit 0; a second signal
   // while closing exits at once.

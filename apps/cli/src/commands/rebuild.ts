@@ -1,0 +1,56 @@
+import { deadlineBounds } from '@tracker/domain';
+import { EventStore } from '@tracker/event-store';
+import { CALLS_PROJECTION, CallProjector, ReadModelStore } from '@tracker/read-model';
+import type { AppConfig } from '../../../tracker/src/config/config';
+import { chunks, headTotal } from '../context';
+import { progressBar } from '../progress';
+
+export interface RebuildSummary {
+  readonly projection: string;
+  readonly events: number;
+  readonly calls: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+const quiet = { log: () => undefined, warn: () => undefined };
+
+/** Drops the read model and folds the whole store into it again, in batches of `batchSize`. */
+export const rebuild = async (
+  config: AppConfig,
+  store: EventStore,
+  batchSize = 1000,
+): Promise<RebuildSummary> => {
+  const readModel = new ReadModelStore(config.readModelPath);
+  try {
+    const projector = new CallProjector(
+      store,
+      readModel,
+      deadlineBounds(config.deadlines.bounds),
+      quiet,
+    );
+    const started = process.hrtime.bigint();
+    const bar = progressBar('rebuild calls', await headTotal(store));
+    let events = 0;
+    try {
+      readModel.reset();
+      for await (const batch of chunks(store.readAll(), batchSize)) {
+        projector.apply(batch);
+        events += batch.length;
+        bar.increment(batch.length);
+      }
+    } finally {
+      bar.stop();
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return {
+      projection: CALLS_PROJECTION,
+      events,
+      calls: readModel.callCount(),
+      seconds: Math.round(seconds * 1000) / 1000,
+      eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events,
+    };
+  } finally {
+    readModel.close();
+  }
+};

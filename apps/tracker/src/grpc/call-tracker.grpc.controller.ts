@@ -1,0 +1,145 @@
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { callStreamName, CallView } from '@tracker/domain';
+import { EVENT_STORE, EventStore, formatPosition } from '@tracker/event-store';
+import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { invalidArgument, notFound, requireId } from './grpc-errors';
+import {
+  CallMessage,
+  HistoryEventMessage,
+  OperationMessage,
+  toCallMessage,
+  toOperationMessage,
+} from './messages';
+import { decodePageToken, encodePageToken, pageSize } from './page-token';
+
+const SERVICE = 'CallTracker';
+
+interface ListCallsRequest {
+  readonly state?: string;
+  readonly source?: string;
+  readonly updatedSince?: string;
+  readonly pageSize?: number;
+  readonly pageToken?: string;
+}
+
+/** `comms.tracker.v1.CallTracker`: the REST read mirrors over gRPC, plus WatchCall. */
+@Controller()
+export class CallTrackerGrpcController {
+  constructor(
+    private readonly readModel: ReadModelStore,
+    private readonly projector: CallProjector,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @GrpcMethod(SERVICE, 'GetCall')
+  getCall(request: { callId?: string }): CallMessage {
+    return toCallMessage(this.requireCall(request.callId));
+  }
+
+  @GrpcMethod(SERVICE, 'GetOperation')
+  getOperation(request: { operationId?: string }): OperationMessage {
+    const id = requireId('operation_id', request.operationId);
+    const found = this.readModel.getOperation(id);
+    if (!found) throw notFound(`no operation ${request.operationId}`);
+    return toOperationMessage(found);
+  }
+
+  @GrpcMethod(SERVICE, 'ListOperations')
+  listOperations(request: { callId?: string; status?: string }): {
+    operations: OperationMessage[];
+  } {
+    const call = this.requireCall(request.callId);
+    const operations = this.readModel.listOperations(call.callId, request.status || undefined);
+    return { operations: operations.map(toOperationMessage) };
+  }
+
+  @GrpcMethod(SERVICE, 'ListCalls')
+  listCalls(request: ListCallsRequest): { calls: CallMessage[]; nextPageToken: string } {
+    const limit = pageSize(request.pageSize);
+    const after = decodePageToken(request.pageToken ?? '');
+    let updatedSince: string | undefined;
+    if (request.updatedSince) {
+      const ms = Date.parse(request.updatedSince);
+      if (!Number.isFinite(ms)) {
+        throw invalidArgument(
+          `updated_since must be an ISO-8601 instant (got ${JSON.stringify(request.updatedSince)})`,
+        );
+      }
+      updatedSince = new Date(ms).toISOString();
+    }
+    // One more than asked says whether another page follows, so the last page has no token.
+    const rows = this.readModel.listCalls({
+      state: request.state || undefined,
+      source: request.source || undefined,
+      updatedSince,
+      after,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextPageToken =
+      rows.length > limit && last
+        ? encodePageToken({ updatedAt: last.updatedAt ?? '', callId: last.callId })
+        : '';
+    return { calls: page.map(toCallMessage), nextPageToken };
+  }
+
+  @GrpcMethod(SERVICE, 'GetCallHistory')
+  async getCallHistory(request: {
+    callId?: string;
+  }): Promise<{ callId: string; events: HistoryEventMessage[] }> {
+    const id = requireId('call_id', request.callId);
+    const events = await this.store.readStream(callStreamName(id));
+    if (events.length === 0) throw notFound(`no call ${request.callId}`);
+    return {
+      callId: id,
+      events: events.map((e) => ({
+        revision: Number(e.revision),
+        position: formatPosition(e.position),
+        eventId: e.id,
+        type: e.type,
+        storedAt: e.created.toISOString(),
+        dataJson: JSON.stringify(e.data ?? null),
+        metadataJson: JSON.stringify(e.metadata ?? null),
+      })),
+    };
+  }
+
+  /**
+   * The current view first, then each committed change of this call, until it is final. The
+   * listener is added before the current view is read (so no change falls between the two) and
+   * removed on completion, error or client cancel (Nest unsubscribes when the call is cancelled).
+   */
+  @GrpcMethod(SERVICE, 'WatchCall')
+  watchCall(request: { callId?: string }): Observable<CallMessage> {
+    const id = requireId('call_id', request.callId);
+    return new Observable<CallMessage>((subscriber) => {
+      let lastVersion = -1;
+      const send = (view: CallView) => {
+        if (view.version <= lastVersion) return;
+        lastVersion = view.version;
+        subscriber.next(toCallMessage(view));
+        if (view.final) subscriber.complete();
+      };
+      const onChange = (view: CallView) => {
+        if (view.callId === id) send(view);
+      };
+      this.projector.changes.on('call', onChange);
+      const current = this.readModel.getCall(id);
+      if (!current) subscriber.error(notFound(`no call ${request.callId}`));
+      else send(current);
+      return () => {
+        this.projector.changes.off('call', onChange);
+      };
+    });
+  }
+
+  private requireCall(rawId: string | undefined): CallView {
+    const id = requireId('call_id', rawId);
+    const call = this.readModel.getCall(id);
+    if (!call) throw notFound(`no call ${rawId}`);
+    return call;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './proto-paths';
+export * from './schemas';
