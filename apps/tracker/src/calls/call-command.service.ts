@@ -1,13 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  CallCommand,
-  CallState,
-  callStreamName,
-  decide,
-  evolveAll,
-  initialCallState,
-  isDuplicate,
-} from '@tracker/domain';
+import { CallCommand, callStreamName, decide, evolveAll, isDuplicate } from '@tracker/domain';
 import {
   EVENT_STORE,
   EventStore,
@@ -15,8 +7,8 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
 } from '@tracker/event-store';
-import { toCallEvent, toEventData } from '@tracker/read-model';
-import { StateCache } from './state-cache';
+import { toEventData } from '@tracker/read-model';
+import { CallStateFolder } from './call-state-folder';
 
 export interface CommandOutcome {
   readonly accepted: number;
@@ -35,14 +27,16 @@ const MAX_ATTEMPTS = 8;
  */
 @Injectable()
 export class CallCommandService {
-  private readonly cache = new StateCache(10_000);
+  private readonly folder: CallStateFolder;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.folder = new CallStateFolder(store);
+  }
 
   async execute(callId: string, commands: readonly CallCommand[]): Promise<CommandOutcome> {
     const stream = callStreamName(callId);
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream);
+      const { state, revision } = await this.folder.latest(stream);
       let next = state;
       let duplicates = 0;
       const events = [];
@@ -62,10 +56,10 @@ export class CallCommandService {
           events.map(toEventData),
           revision ?? NO_STREAM,
         );
-        this.cache.set(stream, { state: next, revision: result.nextExpectedRevision });
+        this.folder.remember(stream, next, result.nextExpectedRevision);
         return { accepted: commands.length - duplicates, duplicates };
       } catch (error) {
-        this.cache.delete(stream);
+        this.folder.forget(stream);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= MAX_ATTEMPTS) {
           throw new StoreUnavailableError(
@@ -74,17 +68,5 @@ export class CallCommandService {
         }
       }
     }
-  }
-
-  private async load(stream: string): Promise<{ state: CallState; revision?: bigint }> {
-    const cached = this.cache.get(stream);
-    // A cached state is only a guess at the newest revision: read what came after it.
-    const from = cached ? cached.revision + 1n : 0n;
-    const newer = await this.store.readStream(stream, { fromRevision: from });
-    if (!cached && newer.length === 0) return { state: initialCallState() };
-    const state = evolveAll(newer.map(toCallEvent), cached?.state ?? initialCallState());
-    const revision = newer.length > 0 ? newer[newer.length - 1].revision : cached!.revision;
-    this.cache.set(stream, { state, revision });
-    return { state, revision };
   }
 }

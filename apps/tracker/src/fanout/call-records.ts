@@ -1,17 +1,8 @@
-import {
-  CallEvent,
-  CallState,
-  callIdFromStreamName,
-  evolve,
-  evolveAll,
-  initialCallState,
-  toCallView,
-  toOperationView,
-} from '@tracker/domain';
+import { CallEvent, callIdFromStreamName, toCallView, toOperationView } from '@tracker/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from '@tracker/fanout';
 import { toCallEvent } from '@tracker/read-model';
-import { StateCache } from '../calls/state-cache';
+import { CallStateFolder } from '../calls/call-state-folder';
 
 export interface CallTopics {
   readonly callState: string;
@@ -49,18 +40,20 @@ export const eventValue = (event: CallEvent, stored: RecordedEvent) => {
  * is exactly the state at that event whatever the read model is doing.
  */
 export class CallRecordMapper {
-  private readonly folded = new StateCache(10_000);
+  private readonly folder: CallStateFolder;
 
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly topics: CallTopics,
-  ) {}
+  ) {
+    this.folder = new CallStateFolder(store);
+  }
 
   recordsFor = async (stored: RecordedEvent): Promise<FanoutRecord[]> => {
     const callId = callIdFromStreamName(stored.streamId);
     if (!callId) return [];
     const event = toCallEvent(stored);
-    const state = await this.stateAt(stored, event);
+    const state = await this.folder.after(stored);
     const headers = (type: string, subject: string) => ({
       ce_specversion: '1.0',
       ce_id: stored.id,
@@ -98,19 +91,4 @@ export class CallRecordMapper {
     }
     return records;
   };
-
-  private async stateAt(stored: RecordedEvent, event: CallEvent): Promise<CallState> {
-    const cached = this.folded.get(stored.streamId);
-    let state: CallState;
-    if (cached && cached.revision === stored.revision - 1n) {
-      state = evolve(cached.state, event);
-    } else {
-      const upTo = await this.store.readStream(stored.streamId, {
-        maxCount: Number(stored.revision) + 1,
-      });
-      state = evolveAll(upTo.map(toCallEvent), initialCallState());
-    }
-    this.folded.set(stored.streamId, { state, revision: stored.revision });
-    return state;
-  }
 }

@@ -1,8 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
-import { callStreamName, CallView } from '@tracker/domain';
-import { EVENT_STORE, EventStore, formatPosition } from '@tracker/event-store';
+import { CallView } from '@tracker/domain';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { readCallHistory } from '../calls/call-history';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import { invalidArgument, notFound, requireId } from './grpc-errors';
 import {
@@ -91,18 +92,14 @@ export class CallTrackerGrpcController {
     callId?: string;
   }): Promise<{ callId: string; events: HistoryEventMessage[] }> {
     const id = requireId('call_id', request.callId);
-    const events = await this.store.readStream(callStreamName(id));
+    const events = await readCallHistory(this.store, id);
     if (events.length === 0) throw notFound(`no call ${request.callId}`);
     return {
       callId: id,
-      events: events.map((e) => ({
-        revision: Number(e.revision),
-        position: formatPosition(e.position),
-        eventId: e.id,
-        type: e.type,
-        storedAt: e.created.toISOString(),
-        dataJson: JSON.stringify(e.data ?? null),
-        metadataJson: JSON.stringify(e.metadata ?? null),
+      events: events.map(({ data, metadata, ...entry }) => ({
+        ...entry,
+        dataJson: JSON.stringify(data ?? null),
+        metadataJson: JSON.stringify(metadata ?? null),
       })),
     };
   }

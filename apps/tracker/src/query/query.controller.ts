@@ -1,19 +1,10 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { callStreamName, canonicalId, CallView, OperationView } from '@tracker/domain';
-import { EVENT_STORE, EventStore, formatPosition } from '@tracker/event-store';
+import { canonicalId, CallView, OperationView } from '@tracker/domain';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { ReadModelStore } from '@tracker/read-model';
+import { HistoryEntry, readCallHistory } from '../calls/call-history';
 import { notFound } from '../http/problem';
 import { validId } from '../http/valid-id';
-
-export interface HistoryEntry {
-  readonly revision: number;
-  readonly position: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly storedAt: string;
-  readonly data: unknown;
-  readonly metadata: unknown;
-}
 
 /** REST read mirrors for people with curl. Any id form works (`57DAB8B1…` or `57dab8b1-…`). */
 @Controller('api')
@@ -42,20 +33,9 @@ export class QueryController {
     @Param('callId') callId: string,
   ): Promise<{ callId: string; events: HistoryEntry[] }> {
     const id = canonicalId(validId('callId', callId));
-    const events = await this.store.readStream(callStreamName(id));
+    const events = await readCallHistory(this.store, id);
     if (events.length === 0) this.unknownCall(callId);
-    return {
-      callId: id,
-      events: events.map((e) => ({
-        revision: Number(e.revision),
-        position: formatPosition(e.position),
-        eventId: e.id,
-        type: e.type,
-        storedAt: e.created.toISOString(),
-        data: e.data,
-        metadata: e.metadata,
-      })),
-    };
+    return { callId: id, events };
   }
 
   @Get('operations/:operationId')
