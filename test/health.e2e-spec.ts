@@ -19,6 +19,7 @@ describe('health endpoints (service on a real port)', () => {
       STORE_PATH: join(dir, 'events.db'),
       READ_MODEL_PATH: join(dir, 'read-model.db'),
       LOG_LEVEL: 'error',
+      AUTH_MODE: 'none',
     });
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');

@@ -59,6 +59,7 @@ describe('the service as a process', () => {
       GRPC_PORT: String(await freePort()),
       STORE_PATH: join(dir, 'events.db'),
       READ_MODEL_PATH: join(dir, 'read-model.db'),
+      AUTH_MODE: 'none',
     });
     running = service.child;
     const live = await waitFor(`http://127.0.0.1:${port}/health/live`, 30_000);
@@ -68,8 +69,27 @@ describe('the service as a process', () => {
       status: 'ok',
       checks: { store: { kind: 'embedded' } },
     });
+    expect(service.output()).toContain(
+      'AUTH_MODE=none: webhooks are accepted WITHOUT authentication',
+    );
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
+  }, 40_000);
+
+  it('will not start without webhook keys unless told AUTH_MODE=none, never in production', async () => {
+    const unconfigured = startService({ STORE_PATH: join(dir, 'events.db'), AUTH_MODE: '' });
+    running = unconfigured.child;
+    expect(await unconfigured.exited).toBe(2);
+    expect(unconfigured.output()).toContain('AUTH_MODE=jwt needs GRAPH_AUTH_AUDIENCE');
+
+    const production = startService({
+      STORE_PATH: join(dir, 'events.db'),
+      AUTH_MODE: 'none',
+      NODE_ENV: 'production',
+    });
+    running = production.child;
+    expect(await production.exited).toBe(2);
+    expect(production.output()).toContain('AUTH_MODE=none is refused when NODE_ENV=production');
   }, 40_000);
 
   it('refuses to start on a wrong variable and names it', async () => {

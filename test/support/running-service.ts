@@ -34,6 +34,7 @@ export const startService = async (env: Record<string, string> = {}) => {
     STORE_PATH: join(dir, 'events.db'),
     READ_MODEL_PATH: join(dir, 'read-model.db'),
     LOG_LEVEL: 'error',
+    AUTH_MODE: 'none',
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: env.GRPC_PORT ?? String(await freePort()),
     ...env,
@@ -74,7 +75,8 @@ export const startService = async (env: Record<string, string> = {}) => {
     dir,
     post: (path: string, body: unknown, headers?: Record<string, string>) =>
       request('POST', path, body, headers),
-    get: (path: string) => request('GET', path),
+    get: (path: string, headers?: Record<string, string>) =>
+      request('GET', path, undefined, headers),
     /** Waits until the read model has caught up with everything stored so far. */
     settle: async () => {
       const head = await store.headPosition();

@@ -11,7 +11,8 @@ import { CliError, UsageError } from './args';
 /** The service's configuration, from the same environment variables. */
 export const cliConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   try {
-    return loadConfig(env);
+    // The CLI serves no requests, so webhook authentication settings do not concern it.
+    return loadConfig({ ...env, AUTH_MODE: 'none', NODE_ENV: undefined });
   } catch (error) {
     if (error instanceof ConfigError)
       throw new UsageError(`invalid configuration: ${error.problems.join('; ')}`);

@@ -7,6 +7,7 @@ import { StoreModule } from './store/store.module';
 import { CallsModule } from './calls/calls.module';
 import { FanoutModule } from './fanout/fanout.module';
 import { GrpcModule } from './grpc/grpc.module';
+import { AuthModule } from './auth/auth.module';
 
 @Module({})
 export class AppModule {
@@ -14,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [StoreModule, CallsModule, FanoutModule, GrpcModule],
+      imports: [AuthModule, StoreModule, CallsModule, FanoutModule, GrpcModule],
       providers: [{ provide: APP_CONFIG, useValue: config }, ServiceStatus],
       exports: [APP_CONFIG],
       controllers: [HealthController, MetricsController],

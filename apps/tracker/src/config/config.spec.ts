@@ -1,8 +1,11 @@
 import { ConfigError, loadConfig } from './config';
 
+/** Most cases are not about authentication: they run with it explicitly off. */
+const load = (env: Record<string, string> = {}) => loadConfig({ AUTH_MODE: 'none', ...env });
+
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
-    const config = loadConfig({});
+    const config = load();
     expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, bodyLimitBytes: 1048576 });
     expect(config.grpc).toEqual({ host: '0.0.0.0', port: 5000 });
     expect(config.store).toEqual({ kind: 'embedded', path: './data/events.db' });
@@ -10,7 +13,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the variables it is given', () => {
-    const config = loadConfig({
+    const config = load({
       HTTP_PORT: '8080',
       GRPC_PORT: '9090',
       STORE: 'esdb',
@@ -25,7 +28,7 @@ describe('loadConfig', () => {
   });
 
   it('names every wrong variable at once', () => {
-    const attempt = () => loadConfig({ HTTP_PORT: 'eighty', STORE: 'mongo', LOG_LEVEL: 'loud' });
+    const attempt = () => load({ HTTP_PORT: 'eighty', STORE: 'mongo', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -43,18 +46,18 @@ describe('loadConfig', () => {
   });
 
   it('requires a connection string for EventStoreDB', () => {
-    expect(() => loadConfig({ STORE: 'esdb' })).toThrow(/ESDB_CONNECTION_STRING must be set/);
+    expect(() => load({ STORE: 'esdb' })).toThrow(/ESDB_CONNECTION_STRING must be set/);
   });
 
   it('rejects a port out of range', () => {
-    expect(() => loadConfig({ GRPC_PORT: '70000' })).toThrow(/GRPC_PORT must be an integer/);
+    expect(() => load({ GRPC_PORT: '70000' })).toThrow(/GRPC_PORT must be an integer/);
   });
 });
 
 describe('loadConfig: deadlines and Kafka', () => {
   it('turns fan-out off without KAFKA_BROKERS and on with it', () => {
-    expect(loadConfig({}).kafka).toBeUndefined();
-    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' }).kafka).toEqual({
+    expect(load().kafka).toBeUndefined();
+    expect(load({ KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' }).kafka).toEqual({
       brokers: ['127.0.0.1:9092', '127.0.0.1:9093'],
       clientId: 'comms-tracker',
       transactionalId: 'comms-tracker-publisher',
@@ -65,17 +68,87 @@ describe('loadConfig: deadlines and Kafka', () => {
         callEvents: 'comms.call-events.v1',
       },
     });
-    expect(() => loadConfig({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS must be/);
+    expect(() => load({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS must be/);
   });
 
   it('reads per-type operation bounds', () => {
-    const config = loadConfig({ OPERATION_TIMEOUTS: 'recordResponse=1000, play=2000' });
+    const config = load({ OPERATION_TIMEOUTS: 'recordResponse=1000, play=2000' });
     expect(config.deadlines.bounds.operationTimeoutsMs).toEqual({
       recordResponse: 1000,
       play: 2000,
     });
-    expect(() => loadConfig({ OPERATION_TIMEOUTS: 'recordResponse' })).toThrow(
+    expect(() => load({ OPERATION_TIMEOUTS: 'recordResponse' })).toThrow(
       /OPERATION_TIMEOUTS must look like/,
     );
+  });
+});
+
+describe('loadConfig: authentication and secrets', () => {
+  const graph = { GRAPH_AUTH_AUDIENCE: 'bot-app-id' };
+
+  it('requires webhook keys by default, so a bare production start fails', () => {
+    expect(() => loadConfig({})).toThrow(/AUTH_MODE=jwt needs GRAPH_AUTH_AUDIENCE/);
+  });
+
+  it('refuses AUTH_MODE=none in production', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'none', NODE_ENV: 'production' })).toThrow(
+      /AUTH_MODE=none is refused when NODE_ENV=production/,
+    );
+  });
+
+  it('fills Microsoft defaults for a configured platform and leaves the other off', () => {
+    const { auth } = loadConfig(graph);
+    expect(auth.mode).toBe('jwt');
+    expect(auth.graph).toEqual({
+      audience: 'bot-app-id',
+      issuers: ['https://api.botframework.com'],
+      openIdConfigUrl: 'https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration',
+      tenantIds: [],
+    });
+    expect(auth.acs).toBeUndefined();
+    expect(auth.apiKeys).toEqual([]);
+  });
+
+  it('reads overrides, lists and keys', () => {
+    const { auth } = loadConfig({
+      ACS_AUTH_AUDIENCE: 'acs-resource-id',
+      ACS_AUTH_ISSUERS: 'https://a.example, https://b.example',
+      ACS_AUTH_JWKS_URL: 'http://127.0.0.1:9/keys',
+      ACS_AUTH_TENANT_IDS: 't1,t2',
+      API_KEYS: 'k'.repeat(16) + ',' + 'z'.repeat(20),
+      AUTH_CLOCK_SKEW_SECONDS: '5',
+    });
+    expect(auth.acs).toMatchObject({
+      audience: 'acs-resource-id',
+      issuers: ['https://a.example', 'https://b.example'],
+      jwksUrl: 'http://127.0.0.1:9/keys',
+      tenantIds: ['t1', 't2'],
+    });
+    expect(auth.apiKeys).toHaveLength(2);
+    expect(auth.clockSkewSeconds).toBe(5);
+  });
+
+  it('rejects short API keys, bad URLs and a wrong-size encryption key', () => {
+    const attempt = () =>
+      loadConfig({
+        ...graph,
+        API_KEYS: 'short',
+        GRAPH_AUTH_JWKS_URL: 'ftp://keys',
+        RECORDING_TOKEN_KEY: Buffer.alloc(16).toString('base64'),
+      });
+    expect(attempt).toThrow(/API_KEYS must be keys of at least 16 characters/);
+    expect(attempt).toThrow(/GRAPH_AUTH_JWKS_URL must be an http\(s\) URL/);
+    expect(attempt).toThrow(/RECORDING_TOKEN_KEY must be 32 random bytes in base64/);
+  });
+
+  it('reads a 32-byte recording-token key and its id', () => {
+    const key = Buffer.alloc(32, 7);
+    const config = loadConfig({
+      ...graph,
+      RECORDING_TOKEN_KEY: key.toString('base64'),
+      RECORDING_TOKEN_KEY_ID: '2026-11',
+    });
+    expect(config.secretsKey).toEqual({ id: '2026-11', key });
+    expect(loadConfig(graph).secretsKey).toBeUndefined();
   });
 });

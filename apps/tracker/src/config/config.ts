@@ -33,7 +33,33 @@ export interface AppConfig {
       readonly callEvents: string;
     };
   };
+  readonly auth: AuthConfig;
+  /** AES-256-GCM key for recording tokens at rest; undefined: tokens are dropped, never stored. */
+  readonly secretsKey?: { readonly id: string; readonly key: Buffer };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+/** Who may send a platform's webhooks: tokens signed by keys from its OpenID configuration. */
+export interface JwtSourceConfig {
+  readonly audience: string;
+  readonly issuers: readonly string[];
+  /** Where the signing keys are found, unless `jwksUrl` names them directly. */
+  readonly openIdConfigUrl: string;
+  readonly jwksUrl?: string;
+  /** When non-empty, the token's `tid` claim must be one of these. */
+  readonly tenantIds: readonly string[];
+}
+
+export interface AuthConfig {
+  /** `none` accepts unauthenticated webhooks and reads: local use only, refused in production. */
+  readonly mode: 'jwt' | 'none';
+  /** Undefined: that platform's webhook answers 401 to everyone. */
+  readonly graph?: JwtSourceConfig;
+  readonly acs?: JwtSourceConfig;
+  readonly clockSkewSeconds: number;
+  readonly jwksCooldownSeconds: number;
+  /** Keys for the read APIs and the bot's operation responses; empty: those are open. */
+  readonly apiKeys: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -94,6 +120,28 @@ class EnvReader {
     return list;
   }
 
+  list(name: string, fallback: readonly string[]): string[] {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return [...fallback];
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+
+  url(name: string, fallback?: string): string | undefined {
+    const raw = this.string(name, fallback ?? '');
+    if (raw === '') return undefined;
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'https:' || url.protocol === 'http:') return raw;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+    return undefined;
+  }
+
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -121,6 +169,73 @@ const kafkaConfig = (read: EnvReader): AppConfig['kafka'] => {
       callEvents: read.string('KAFKA_TOPIC_CALL_EVENTS', 'comms.call-events.v1'),
     },
   };
+};
+
+/** Where Microsoft publishes the keys; overridable for sovereign clouds and tests. */
+const GRAPH_DEFAULTS = {
+  issuers: ['https://api.botframework.com'],
+  openIdConfigUrl: 'https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration',
+};
+const ACS_DEFAULTS = {
+  issuers: ['https://acscallautomation.communication.azure.com'],
+  openIdConfigUrl:
+    'https://acscallautomation.communication.azure.com/calling/.well-known/acsopenidconfiguration',
+};
+
+const jwtSource = (
+  read: EnvReader,
+  prefix: 'GRAPH' | 'ACS',
+  defaults: typeof GRAPH_DEFAULTS,
+): JwtSourceConfig | undefined => {
+  const audience = read.string(`${prefix}_AUTH_AUDIENCE`, '');
+  const openIdConfigUrl = read.url(`${prefix}_AUTH_OPENID_CONFIG_URL`, defaults.openIdConfigUrl);
+  const jwksUrl = read.url(`${prefix}_AUTH_JWKS_URL`);
+  const issuers = read.list(`${prefix}_AUTH_ISSUERS`, defaults.issuers);
+  const tenantIds = read.list(`${prefix}_AUTH_TENANT_IDS`, []);
+  if (!audience || !openIdConfigUrl) return undefined;
+  return { audience, issuers, openIdConfigUrl, tenantIds, ...(jwksUrl ? { jwksUrl } : {}) };
+};
+
+const MIN_API_KEY_LENGTH = 16;
+
+const authConfig = (read: EnvReader, env: Env): AuthConfig => {
+  const mode = read.oneOf('AUTH_MODE', 'jwt', ['jwt', 'none']);
+  const graph = jwtSource(read, 'GRAPH', GRAPH_DEFAULTS);
+  const acs = jwtSource(read, 'ACS', ACS_DEFAULTS);
+  const apiKeys = read.list('API_KEYS', []);
+  if (apiKeys.some((key) => key.length < MIN_API_KEY_LENGTH)) {
+    read.problems.push(`API_KEYS must be keys of at least ${MIN_API_KEY_LENGTH} characters`);
+  }
+  if (mode === 'jwt' && !graph && !acs) {
+    read.problems.push(
+      'AUTH_MODE=jwt needs GRAPH_AUTH_AUDIENCE (the bot app id) and/or ACS_AUTH_AUDIENCE ' +
+        '(the ACS resource id); AUTH_MODE=none turns authentication off for local use',
+    );
+  }
+  if (mode === 'none' && env.NODE_ENV === 'production') {
+    read.problems.push('AUTH_MODE=none is refused when NODE_ENV=production');
+  }
+  return {
+    mode,
+    ...(graph ? { graph } : {}),
+    ...(acs ? { acs } : {}),
+    clockSkewSeconds: read.integer('AUTH_CLOCK_SKEW_SECONDS', 60, 0, 600),
+    jwksCooldownSeconds: read.integer('AUTH_JWKS_COOLDOWN_SECONDS', 30, 0, 3600),
+    apiKeys,
+  };
+};
+
+const secretsKey = (read: EnvReader): AppConfig['secretsKey'] => {
+  const raw = read.string('RECORDING_TOKEN_KEY', '');
+  if (!raw) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
+    read.problems.push(
+      'RECORDING_TOKEN_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+    );
+    return undefined;
+  }
+  return { id: read.string('RECORDING_TOKEN_KEY_ID', 'k1'), key };
 };
 
 export const loadConfig = (env: Env = process.env): AppConfig => {
@@ -163,6 +278,8 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       },
     },
     kafka: kafkaConfig(read),
+    auth: authConfig(read, env),
+    secretsKey: secretsKey(read),
     logLevel: read.oneOf('LOG_LEVEL', 'log', ['error', 'warn', 'log', 'debug', 'verbose']),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -1,4 +1,5 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '../auth/auth.guard';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import { CallView } from '@tracker/domain';
@@ -25,7 +26,11 @@ interface ListCallsRequest {
   readonly pageToken?: string;
 }
 
-/** `comms.tracker.v1.CallTracker`: the REST read mirrors over gRPC, plus WatchCall. */
+/**
+ * `comms.tracker.v1.CallTracker`: the REST read mirrors over gRPC, plus WatchCall. The global guard
+ * covers HTTP only in this hybrid app, so the gRPC controller names it.
+ */
+@UseGuards(AuthGuard)
 @Controller()
 export class CallTrackerGrpcController {
   constructor(

@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { from, map, Observable } from 'rxjs';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { Authenticate } from '../auth/authenticate.decorator';
 import { notFound } from './grpc-errors';
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
@@ -10,6 +11,7 @@ type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 const KNOWN_SERVICES = new Set(['', 'comms.tracker.v1.CallTracker']);
 
 /** `grpc.health.v1.Health`: SERVING while the event store answers a ping. */
+@Authenticate('public')
 @Controller()
 export class HealthGrpcController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

@@ -2,8 +2,10 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { Authenticate } from '../auth/authenticate.decorator';
 import { ServiceStatus } from './service-status';
 
+@Authenticate('public') // probes carry no credentials
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,4 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { AuthCounters } from '../auth/auth-counters';
+import { Authenticate } from '../auth/authenticate.decorator';
 import { ServiceStatus } from './service-status';
 
 type Sample = [
@@ -9,9 +11,13 @@ type Sample = [
 ];
 
 /** Prometheus text exposition of the service's progress and lag. */
+@Authenticate('public') // scraped from inside the cluster; holds no call data
 @Controller()
 export class MetricsController {
-  constructor(private readonly status: ServiceStatus) {}
+  constructor(
+    private readonly status: ServiceStatus,
+    private readonly auth: AuthCounters,
+  ) {}
 
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
@@ -87,12 +93,24 @@ export class MetricsController {
         s.fanout && Number(s.fanout.state === 'running'),
       ],
     ];
-    return samples
-      .filter(([, , , value]) => value !== undefined)
+    const rejected = this.auth
+      .snapshot()
       .map(
-        ([name, help, type, value]) =>
-          `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`,
+        (r) =>
+          `tracker_auth_rejected_total{caller="${r.caller}",reason="${r.reason}"} ${r.count}\n`,
       )
       .join('');
+    return (
+      samples
+        .filter(([, , , value]) => value !== undefined)
+        .map(
+          ([name, help, type, value]) =>
+            `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`,
+        )
+        .join('') +
+      '# HELP tracker_auth_rejected_total Requests refused for missing or bad credentials\n' +
+      '# TYPE tracker_auth_rejected_total counter\n' +
+      rejected
+    );
   }
 }

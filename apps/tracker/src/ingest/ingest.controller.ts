@@ -7,6 +7,7 @@ import {
   parseOperationResponse,
   recordCommands,
 } from '@tracker/domain';
+import { Authenticate } from '../auth/authenticate.decorator';
 import { invalidRequest } from '../http/problem';
 import { validateBody } from '../http/validate-body';
 import { validId } from '../http/valid-id';
@@ -32,6 +33,7 @@ export class IngestController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('calls')
+  @Authenticate('graph')
   @HttpCode(HttpStatus.ACCEPTED)
   graph(@Body() body: unknown): Promise<IngestReply> {
     validateBody(CommsNotificationsDto, body);
@@ -39,6 +41,7 @@ export class IngestController {
   }
 
   @Post('acs/events')
+  @Authenticate('acs')
   @HttpCode(HttpStatus.ACCEPTED)
   acs(@Body() body: unknown): Promise<IngestReply> {
     if (Array.isArray(body)) {
@@ -57,6 +60,7 @@ export class IngestController {
   }
 
   @Post('calls/:callId/operations')
+  @Authenticate('client') // the bot itself reports its operation responses
   @HttpCode(HttpStatus.ACCEPTED)
   operationResponse(@Param('callId') callId: string, @Body() body: unknown): Promise<IngestReply> {
     validId('callId', callId);
