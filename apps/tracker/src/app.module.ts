@@ -8,6 +8,7 @@ import { CallsModule } from './calls/calls.module';
 import { FanoutModule } from './fanout/fanout.module';
 import { GrpcModule } from './grpc/grpc.module';
 import { AuthModule } from './auth/auth.module';
+import { SecretsModule } from './secrets/secrets.module';
 
 @Module({})
 export class AppModule {
@@ -15,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [AuthModule, StoreModule, CallsModule, FanoutModule, GrpcModule],
+      imports: [AuthModule, SecretsModule, StoreModule, CallsModule, FanoutModule, GrpcModule],
       providers: [{ provide: APP_CONFIG, useValue: config }, ServiceStatus],
       exports: [APP_CONFIG],
       controllers: [HealthController, MetricsController],

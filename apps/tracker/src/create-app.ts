@@ -4,6 +4,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { grpcOptions } from './grpc/grpc-options';
 import { ProblemFilter } from './http/problem.filter';
+import { RedactingLogger } from './logging/redacting-logger';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
@@ -15,7 +16,11 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
     new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
-    { logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) },
+    {
+      logger: new RedactingLogger({
+        logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+      }),
+    },
   );
   app.useGlobalFilters(new ProblemFilter());
   app.connectMicroservice(grpcOptions(config.grpc));

@@ -25,6 +25,7 @@ export {
   type Redaction,
 } from './secrets/redact-secrets';
 export { markRedacted, REDACTED_MARKER } from './secrets/mark-redacted';
+export { withoutProtectedSecrets } from './secrets/without-protected-secrets';
 export { canonicalJson } from './kernel/canonical-json';
 export { toInstant, type Instant } from './kernel/instants';
 export type { JsonObject, JsonValue } from './kernel/json';

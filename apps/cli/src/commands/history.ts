@@ -7,6 +7,7 @@ import {
   initialCallState,
   toCallView,
   toOperationViews,
+  withoutProtectedSecrets,
 } from '@tracker/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
 import { toCallEvent } from '@tracker/read-model';
@@ -94,8 +95,7 @@ export const timeline = (events: readonly RecordedEvent[]): TimelineRow[] => {
   return events.map((stored) => {
     const event = toCallEvent(stored);
     state = evolve(state, event);
-    const data = { ...(stored.data as Record<string, unknown>) };
-    delete data.protectedSecrets;
+    const data = withoutProtectedSecrets(stored.data as Record<string, unknown>);
     return {
       revision: Number(stored.revision),
       position: formatPosition(stored.position),

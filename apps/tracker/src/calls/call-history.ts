@@ -1,4 +1,4 @@
-import { callStreamName } from '@tracker/domain';
+import { callStreamName, withoutProtectedSecrets } from '@tracker/domain';
 import { EventStore, formatPosition } from '@tracker/event-store';
 
 export interface HistoryEntry {
@@ -22,6 +22,6 @@ export const readCallHistory = async (store: EventStore, callId: string): Promis
     eventId: e.id,
     type: e.type,
     storedAt: e.created.toISOString(),
-    data: e.data,
+    data: withoutProtectedSecrets(e.data),
     metadata: e.metadata,
   }));

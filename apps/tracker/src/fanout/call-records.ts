@@ -1,4 +1,10 @@
-import { CallEvent, callIdFromStreamName, toCallView, toOperationView } from '@tracker/domain';
+import {
+  CallEvent,
+  callIdFromStreamName,
+  toCallView,
+  toOperationView,
+  withoutProtectedSecrets,
+} from '@tracker/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from '@tracker/fanout';
 import { toCallEvent } from '@tracker/read-model';
@@ -19,9 +25,7 @@ export const ceType = {
 
 /** What goes on `comms.call-events.v1`: the domain event, where it sits in the store, nothing secret. */
 export const eventValue = (event: CallEvent, stored: RecordedEvent) => {
-  const data = { ...(event.data as unknown as Record<string, unknown>) };
-  // Encrypted secrets stay in the store; consumers never need them.
-  delete data.protectedSecrets;
+  const data = withoutProtectedSecrets(event.data as unknown as Record<string, unknown>);
   return {
     eventId: stored.id,
     type: event.type,

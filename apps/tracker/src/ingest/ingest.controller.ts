@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ParseResult,
@@ -15,6 +15,8 @@ import { AcsCloudEventDto } from './dto/acs-event.dto';
 import { CommsNotificationsDto, MAX_NOTIFICATIONS_PER_BATCH } from './dto/graph-notifications.dto';
 import { OperationResponseDto } from './dto/operation-response.dto';
 import { IngestNotifications } from './ingest-notifications.command';
+import { SECRET_VAULT } from '../secrets/secrets.module';
+import { SecretVault } from '../secrets/secret-vault';
 
 export interface IngestReply {
   readonly accepted: number;
@@ -30,7 +32,14 @@ export interface IngestReply {
  */
 @Controller('api')
 export class IngestController {
-  constructor(private readonly commandBus: CommandBus) {}
+  private readonly protect?: (secrets: Readonly<Record<string, unknown>>) => unknown;
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(SECRET_VAULT) vault: SecretVault | null,
+  ) {
+    if (vault) this.protect = (secrets) => vault.seal(secrets);
+  }
 
   @Post('calls')
   @Authenticate('graph')
@@ -74,7 +83,7 @@ export class IngestController {
         result.errors.map((e) => ({ field: e.path || 'body', problem: e.message })),
       );
     }
-    const commands = recordCommands(result.notifications, new Date());
+    const commands = recordCommands(result.notifications, new Date(), this.protect);
     const outcome =
       commands.length === 0
         ? { accepted: 0, duplicates: 0 }

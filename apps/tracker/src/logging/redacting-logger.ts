@@ -1,0 +1,13 @@
+import { ConsoleLogger } from '@nestjs/common';
+import { redactLogText } from './redact-log-text';
+
+/** The service's logger: Nest's console format, every line and stack through redactLogText. */
+export class RedactingLogger extends ConsoleLogger {
+  protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {
+    return redactLogText(super.formatMessage(...args));
+  }
+
+  protected override printStackTrace(stack: string): void {
+    super.printStackTrace(redactLogText(stack));
+  }
+}
