@@ -34,6 +34,19 @@ describe('redactSecrets', () => {
     expect(payload.value[0].resourceData.recordingAccessToken).toBe('T1');
   });
 
+  it('removes the meeting join token of a tokenMeetingInfo, and only that token', () => {
+    const payload = {
+      meetingInfo: { '@odata.type': '#microsoft.graph.tokenMeetingInfo', token: 'join token' },
+      other: { token: 'not a credential' },
+    };
+    const { redacted, removedPaths } = redactSecrets(payload);
+    expect(redacted).toEqual({
+      meetingInfo: { '@odata.type': '#microsoft.graph.tokenMeetingInfo' },
+      other: { token: 'not a credential' },
+    });
+    expect(removedPaths).toEqual(['/meetingInfo/token']);
+  });
+
   it('leaves a payload without secrets equal, and is idempotent', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {

@@ -6,7 +6,12 @@ export const SECRET_KEYS = ['recordingAccessToken', 'recordResourceAccessToken']
 
 const SECRET_KEYS_LOWER = new Set(SECRET_KEYS.map((key) => key.toLowerCase()));
 
-export const isSecretKey = (key: string): boolean => SECRET_KEYS_LOWER.has(key.toLowerCase());
+/** `meetingInfo.token` (Graph `tokenMeetingInfo`) is a meeting join credential. */
+const SECRET_NESTED_KEYS = new Set(['meetinginfo/token']);
+
+export const isSecretKey = (key: string, parentKey = ''): boolean =>
+  SECRET_KEYS_LOWER.has(key.toLowerCase()) ||
+  SECRET_NESTED_KEYS.has(`${parentKey}/${key}`.toLowerCase());
 
 export interface Redaction<T> {
   /** A deep copy of the payload without any secret member; the input is left untouched. */
@@ -24,19 +29,19 @@ export interface Redaction<T> {
 export const redactSecrets = <T>(payload: T): Redaction<T> => {
   const removedPaths: string[] = [];
   const secrets: Record<string, unknown> = {};
-  const walk = (value: unknown, path: string): unknown => {
+  const walk = (value: unknown, path: string, parentKey = ''): unknown => {
     if (Array.isArray(value)) return value.map((item, index) => walk(item, `${path}/${index}`));
     if (typeof value !== 'object' || value === null) return value;
     const copy: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
       const memberPath = `${path}/${escapePointer(key)}`;
-      if (isSecretKey(key)) {
+      if (isSecretKey(key, parentKey)) {
         removedPaths.push(memberPath);
         secrets[memberPath] = member;
         continue;
       }
       Object.defineProperty(copy, key, {
-        value: walk(member, memberPath),
+        value: walk(member, memberPath, key),
         enumerable: true,
         writable: true,
         configurable: true,
