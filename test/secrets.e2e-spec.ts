@@ -118,7 +118,9 @@ describe('a planted recording token never leaves the store in clear', () => {
       // Kafka: once the publisher has caught up, every stored event is on the events topic.
       let published = 0;
       for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-        const ready = await fetch(`${service.base}/health/ready`).then((r) => r.json());
+        const ready = (await fetch(`${service.base}/health/ready`).then((r) => r.json())) as {
+          checks: { fanout?: { lag?: number } };
+        };
         const metrics = await fetch(`${service.base}/metrics`).then((r) => r.text());
         published = Number(/^tracker_fanout_published_events_total (\d+)$/m.exec(metrics)?.[1]);
         if (ready.checks.fanout?.lag === 0 && published > 0) break;
