@@ -18,6 +18,26 @@ describe('ingest over HTTP, state read back over REST', () => {
     return n;
   };
 
+  it('answers a redelivery racing its original as a duplicate, and counts both in /metrics', async () => {
+    const incoming = JSON.stringify(fixture('graph/answer-incoming.json'));
+    const bodies = Array.from({ length: 20 }, (_, i) =>
+      incoming.replaceAll(CALL_RAW, `${CALL_RAW.slice(0, -4)}${String(i).padStart(4, '0')}`),
+    );
+    const replies = await Promise.all(
+      bodies.flatMap((body) => [body, body]).map((body) => service.post('/api/calls', body)),
+    );
+    expect(replies.every((r) => r.status === 202)).toBe(true);
+    const sum = (field: 'accepted' | 'duplicates') =>
+      replies.reduce((n, r) => n + (r.body[field] as number), 0);
+    expect({ accepted: sum('accepted'), duplicates: sum('duplicates') }).toEqual({
+      accepted: 20,
+      duplicates: 20,
+    });
+    const metrics = await fetch(`${service.base}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^tracker_ingest_accepted_total 20$/m);
+    expect(metrics).toMatch(/^tracker_ingest_duplicates_total 20$/m);
+  });
+
   it('follows a Graph call from incoming to established, whatever the order', async () => {
     expect((await service.post('/api/calls', fixture('graph/answer-incoming.json'))).status).toBe(
       202,

@@ -10,7 +10,7 @@ import { EmbeddedEventStore } from '@tracker/event-store';
 import { SecretVault } from '../apps/tracker/src/secrets/secret-vault';
 import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
 import { fixture } from './support/running-service';
-import { freePort, spawnService, waitReady } from './support/faults/service-process';
+import { freePort, spawnService, waitReady } from './support/service-process';
 
 const ROOT = resolve(__dirname, '..');
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';

@@ -27,18 +27,15 @@ export class LocalIdentityProvider {
   jwksRequests = 0;
   available = true;
 
-  private constructor(
-    private readonly server: Server,
-    readonly issuer: string,
-  ) {}
+  private readonly server: Server = createServer((request, response) =>
+    this.serve(request.url ?? '', response),
+  );
+
+  private constructor(readonly issuer: string) {}
 
   static async start(issuer: string): Promise<LocalIdentityProvider> {
-    let provider: LocalIdentityProvider | undefined;
-    const server = createServer((request, response) =>
-      provider!.serve(request.url ?? '', response),
-    );
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    provider = new LocalIdentityProvider(server, issuer);
+    const provider = new LocalIdentityProvider(issuer);
+    await new Promise<void>((done) => provider.server.listen(0, '127.0.0.1', done));
     await provider.rotate();
     return provider;
   }
@@ -52,7 +49,9 @@ export class LocalIdentityProvider {
   }
 
   /** Publishes a new key next to the old ones and returns it. */
-  async rotate(kid = `${new URL(this.issuer).hostname}-${this.published.length + 1}`): Promise<SigningKey> {
+  async rotate(
+    kid = `${new URL(this.issuer).hostname}-${this.published.length + 1}`,
+  ): Promise<SigningKey> {
     const key = await newKey(kid);
     this.published.push(key);
     return key;

@@ -24,16 +24,38 @@ const MAX_ATTEMPTS = 8;
  * All commands for one call in one request are decided in order and appended together, so a batch
  * costs one append per call. The folded state is cached per call with its revision; a stale cache
  * only costs a conflict and a reload, never a wrong decision.
+ *
+ * Within this process, requests for the same call take turns. Otherwise a redelivery racing its
+ * original would decide against the same state, produce the same event ids and be answered
+ * "accepted" by the store's idempotent append instead of "duplicate". (Across processes that race
+ * can still happen: nothing is stored twice, only the reply's counts differ.)
  */
 @Injectable()
 export class CallCommandService {
   private readonly folder: CallStateFolder;
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     this.folder = new CallStateFolder(store);
   }
 
   async execute(callId: string, commands: readonly CallCommand[]): Promise<CommandOutcome> {
+    const previous = this.turns.get(callId);
+    const turn = (previous ?? Promise.resolve())
+      .catch(() => undefined) // the previous request's failure is its own
+      .then(() => this.decideAndAppend(callId, commands));
+    this.turns.set(callId, turn);
+    try {
+      return await turn;
+    } finally {
+      if (this.turns.get(callId) === turn) this.turns.delete(callId);
+    }
+  }
+
+  private async decideAndAppend(
+    callId: string,
+    commands: readonly CallCommand[],
+  ): Promise<CommandOutcome> {
     const stream = callStreamName(callId);
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = await this.folder.latest(stream);

@@ -27,12 +27,14 @@ export class IngestNotificationsHandler implements ICommandHandler<IngestNotific
     const outcomes = await Promise.all(
       [...byCall].map(([callId, forCall]) => this.calls.execute(callId, forCall)),
     );
-    return outcomes.reduce(
+    const outcome = outcomes.reduce(
       (sum, o) => ({
         accepted: sum.accepted + o.accepted,
         duplicates: sum.duplicates + o.duplicates,
       }),
       { accepted: 0, duplicates: 0 },
     );
+    this.counters.record(outcome);
+    return outcome;
   }
 }

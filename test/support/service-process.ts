@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-const repoRoot = resolve(__dirname, '../../..');
+const repoRoot = resolve(__dirname, '../..');
 const mainTs = join(repoRoot, 'apps/tracker/src/main.ts');
 
 /** A TCP port nothing listens on right now. */
