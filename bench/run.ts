@@ -1,0 +1,936 @@
+/**
+ * `npm run bench`: ingest, fan-out, rebuild and memory figures of the tracker, each next to a
+ * baseline measured in the same run. See bench/README.md.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { seqOfPayload } from './lib/payloads';
+import {
+  CpuAccount,
+  forkTs,
+  IpcClient,
+  repoRoot,
+  rssOf,
+  ServiceProcess,
+  sleep,
+  TS_NODE_ARGS,
+} from './lib/procs';
+import { LatencySummary, nowMs, round, Samples } from './lib/stats';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkaBroker = require('../scripts/kafka-broker.js') as {
+  ensureBroker(o: { brokers: string }): Promise<{ brokers: string; startedByUs: boolean }>;
+  stopBroker(o: { brokers: string }): Promise<void>;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Knobs
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const envNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const SCALE = envNumber('BENCH_SCALE', quick ? 0.25 : 1);
+const cfg = {
+  scale: SCALE,
+  phases: (process.env.BENCH_PHASES ?? 'ingest,fanout,rebuild,memory')
+    .split(',')
+    .map((s) => s.trim()),
+  brokers: process.env.KAFKA_BROKERS || '127.0.0.1:19600',
+  connections: envNumber('BENCH_CONNECTIONS', 32),
+  batch: envNumber('BENCH_BATCH', 1),
+  durationMs: Math.max(3000, Math.round(envNumber('BENCH_DURATION_S', 10) * 1000 * SCALE)),
+  warmupMs: Math.max(1000, Math.round(3000 * SCALE)),
+  lagRate: envNumber('BENCH_LAG_RATE', 1000),
+  lagDurationMs: Math.max(4000, Math.round(envNumber('BENCH_LAG_DURATION_S', 15) * 1000 * SCALE)),
+  fanoutEvents: Math.round(envNumber('BENCH_FANOUT_EVENTS', 60_000) * SCALE),
+  grpcRate: envNumber('BENCH_GRPC_RATE', 1000),
+  memoryCalls: Math.round(envNumber('BENCH_MEMORY_CALLS', 100_000) * SCALE),
+  keep: process.env.BENCH_KEEP === '1',
+  cacheDir: process.env.BENCH_CACHE_DIR || join(os.tmpdir(), 'call-tracker-bench-cache'),
+};
+const FULL_MEMORY_CALLS = 100_000;
+const PUBLISHER_MAX_BATCH = 500; // KafkaPublisher's default maxBatch
+const PARTITIONS = 6; // KAFKA_TOPIC_PARTITIONS default
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const t0 = nowMs();
+const say = (text: string) =>
+  process.stdout.write(`[bench ${((nowMs() - t0) / 1000).toFixed(0).padStart(4)}s] ${text}\n`);
+
+type Status = 'PASS' | 'MISS' | 'n/a';
+interface Row {
+  readonly phase: string;
+  readonly figure: string;
+  readonly value: string;
+  readonly baseline: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly status: Status | '' | 'result';
+}
+const rows: Row[] = [];
+const targets: Array<{
+  name: string;
+  target: string;
+  measured: number;
+  status: Status;
+  note?: string;
+}> = [];
+const report: Record<string, unknown> = {};
+const warnings: string[] = [];
+const row = (r: Partial<Row> & { phase: string; figure: string; value: string }) =>
+  rows.push({ baseline: '', ratio: '', target: '', status: '', ...r });
+const target = (
+  name: string,
+  goal: string,
+  measured: number,
+  pass: boolean | undefined,
+  note?: string,
+) => {
+  const status: Status =
+    pass === undefined || !Number.isFinite(measured) ? 'n/a' : pass ? 'PASS' : 'MISS';
+  targets.push({ name, target: goal, measured, status, ...(note ? { note } : {}) });
+  return status;
+};
+const fmt = (x: number, digits = 0) =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
+const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)} ms` : '—');
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)} %` : '—');
+
+// ---------------------------------------------------------------------------------------------
+// Processes to clean up whatever happens
+
+const cleanups: Array<() => Promise<void>> = [];
+let cleaning = false;
+const cleanupAll = async () => {
+  if (cleaning) return;
+  cleaning = true;
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    say(`${signal}: stopping what the bench started`);
+    cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+const runId = Date.now() % 1e9;
+const prefix = `bench-${runId}`;
+const workDir = mkdtempSync(join(os.tmpdir(), 'tracker-bench-'));
+
+const startService = async (
+  label: string,
+  storePath: string,
+  readModelPath: string,
+  env: Record<string, string> = {},
+) => {
+  say(`starting ${label}`);
+  const service = await ServiceProcess.start({
+    dir: workDir,
+    storePath,
+    readModelPath,
+    env,
+    label,
+  });
+  cleanups.push(() => service.stop());
+  return service;
+};
+
+const kafkaEnv = (txPrefix: string) => ({
+  KAFKA_BROKERS: cfg.brokers,
+  KAFKA_CLIENT_ID: `${txPrefix}-service`,
+  KAFKA_TRANSACTIONAL_ID: `${txPrefix}.publisher`,
+  KAFKA_TOPIC_CALL_STATE: `${txPrefix}.call-state`,
+  KAFKA_TOPIC_OPERATION_STATE: `${txPrefix}.operation-state`,
+  KAFKA_TOPIC_CALL_EVENTS: `${txPrefix}.call-events`,
+  KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+});
+
+const kafkaClient = (clientId: string) =>
+  new Kafka({
+    clientId,
+    brokers: cfg.brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5 },
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Phase 1: ingest
+
+type Cores = ReturnType<CpuAccount['stop']>;
+const coresText = (c: Cores) =>
+  `server ${c.server}, load generator ${c.loadGenerator}, other processes ${c.other}`;
+const busy = (c: Cores) => c.other > 0.3 * (os.availableParallelism?.() ?? os.cpus().length);
+
+interface ClosedResult {
+  requestsPerSecond: number;
+  notificationsPerSecond: number;
+  latencyMs: LatencySummary;
+  statuses: Record<string, number>;
+  errors: number;
+  callsStarted: number;
+  nextSeq: number;
+}
+interface OpenResult {
+  offeredNotificationsPerSecond: number;
+  achievedNotificationsPerSecond: number;
+  latencyMs: LatencySummary;
+  statuses: Record<string, number>;
+  errors: number;
+  connectionsUsed: number;
+  acks?: number[];
+  callsStarted: number;
+  nextSeq: number;
+}
+
+const measureIngest = async (
+  loadgen: IpcClient,
+  label: string,
+  port: number,
+  run: number,
+  pid: number,
+): Promise<{ closed: ClosedResult; open: OpenResult; cores: Record<string, Cores> }> => {
+  say(
+    `${label}: closed loop, ${cfg.connections} connections, ${cfg.batch} notification(s) per request, ${cfg.warmupMs / 1000}+${cfg.durationMs / 1000} s`,
+  );
+  const closedCpu = new CpuAccount(pid, loadgen.child.pid!);
+  const closed = await loadgen.call<ClosedResult>('httpClosed', {
+    port,
+    path: '/api/calls',
+    batch: cfg.batch,
+    run,
+    firstCall: 0,
+    firstSeq: 1,
+    activeCalls: Math.max(500, cfg.connections * 16),
+    connections: cfg.connections,
+    warmupMs: cfg.warmupMs,
+    durationMs: cfg.durationMs,
+  });
+  const closedCores = closedCpu.stop();
+  say(
+    `${label}: saturation ${fmt(closed.notificationsPerSecond)} notifications/s, p99 ${ms(closed.latencyMs.p99)} (statuses ${JSON.stringify(closed.statuses)}, errors ${closed.errors}); cores used: ${coresText(closedCores)}`,
+  );
+  const rate = Math.max(1, Math.floor(closed.requestsPerSecond / 2));
+  say(
+    `${label}: open loop at half of it, ${fmt(rate * cfg.batch)} notifications/s for ${cfg.durationMs / 1000} s`,
+  );
+  const openCpu = new CpuAccount(pid, loadgen.child.pid!);
+  const open = await loadgen.call<OpenResult>('httpOpen', {
+    port,
+    path: '/api/calls',
+    batch: cfg.batch,
+    run,
+    firstCall: closed.callsStarted,
+    firstSeq: closed.nextSeq,
+    activeCalls: Math.max(500, rate),
+    rate,
+    durationMs: cfg.durationMs,
+    warmupMs: Math.min(2000, cfg.warmupMs),
+    recordAcks: false,
+    maxConnections: 512,
+  });
+  const openCores = openCpu.stop();
+  say(
+    `${label}: half load p50 ${ms(open.latencyMs.p50)} p99 ${ms(open.latencyMs.p99)} (achieved ${fmt(open.achievedNotificationsPerSecond)}/s, statuses ${JSON.stringify(open.statuses)}); cores used: ${coresText(openCores)}`,
+  );
+  return { closed, open, cores: { saturation: closedCores, halfLoad: openCores } };
+};
+
+const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath: string) => {
+  say('== ingest: bare Fastify ceiling');
+  const baselineChild = forkTs('bench/baseline-server.ts');
+  const baselineIpc = new IpcClient(baselineChild);
+  cleanups.push(() => baselineIpc.close());
+  const port = await new Promise<number>((resolve, reject) => {
+    baselineIpc.onEvent = (m) => m.event === 'listening' && resolve(m.port as number);
+    baselineIpc.exited.then(() => reject(new Error('baseline server exited')));
+  });
+  const base = await measureIngest(loadgen, 'Fastify ceiling', port, runId + 1, baselineChild.pid!);
+  await baselineIpc.close();
+
+  say('== ingest: the service (durable appends, projection on, fan-out off)');
+  const service = await startService('service (ingest)', storePath, readModelPath);
+  const before = await service.metrics();
+  const svc = await measureIngest(loadgen, 'service', service.httpPort, runId + 2, service.pid);
+  const after = await service.metrics();
+  const commits = after.tracker_store_commits_total - before.tracker_store_commits_total;
+  const appends = after.tracker_store_appends_total - before.tracker_store_appends_total;
+  await service.stop();
+
+  const ratio = svc.closed.notificationsPerSecond / base.closed.notificationsPerSecond;
+  const p99 = svc.open.latencyMs.p99;
+  const ok = (svc.closed.statuses['202'] ?? 0) > 0 && svc.closed.errors === 0;
+  row({
+    phase: 'ingest',
+    figure: 'saturation (notifications/s)',
+    value: fmt(svc.closed.notificationsPerSecond),
+    baseline: fmt(base.closed.notificationsPerSecond),
+    ratio: pct(ratio),
+    target: '≥ 60 % of ceiling',
+    status: target(
+      'ingest throughput vs Fastify ceiling',
+      '>= 0.60',
+      round(ratio, 3),
+      ok ? ratio >= 0.6 : false,
+    ),
+  });
+  row({
+    phase: 'ingest',
+    figure: 'p50 / p99 at saturation',
+    value: `${ms(svc.closed.latencyMs.p50)} / ${ms(svc.closed.latencyMs.p99)}`,
+    baseline: `${ms(base.closed.latencyMs.p50)} / ${ms(base.closed.latencyMs.p99)}`,
+  });
+  row({
+    phase: 'ingest',
+    figure: `p50 at half load`,
+    value: ms(svc.open.latencyMs.p50),
+    baseline: ms(base.open.latencyMs.p50),
+  });
+  row({
+    phase: 'ingest',
+    figure: `p99 at half load (${fmt(svc.open.offeredNotificationsPerSecond)}/s)`,
+    value: ms(p99),
+    baseline: `${ms(base.open.latencyMs.p99)} at ${fmt(base.open.offeredNotificationsPerSecond)}/s`,
+    ratio: `${(p99 / base.open.latencyMs.p99).toFixed(1)}×`,
+    target: '< 25 ms',
+    status: target('ingest p99 at half load', '< 25 ms', p99, p99 < 25),
+  });
+  row({
+    phase: 'ingest',
+    figure: 'appends per group commit (saturation+half)',
+    value: fmt(appends / Math.max(1, commits), 1),
+  });
+  row({
+    phase: 'ingest',
+    figure: 'cores at saturation: server/loadgen/other',
+    value: `${svc.cores.saturation.server} / ${svc.cores.saturation.loadGenerator} / ${svc.cores.saturation.other}`,
+    baseline: `${base.cores.saturation.server} / ${base.cores.saturation.loadGenerator} / ${base.cores.saturation.other}`,
+  });
+  if ([svc, base].some((r) => busy(r.cores.saturation) || busy(r.cores.halfLoad))) {
+    warnings.push(
+      'ingest: other processes used more than 30 % of the machine during a measurement; the figures are disturbed (see cores rows / JSON)',
+    );
+  }
+  report.ingest = {
+    baseline: base,
+    service: { ...svc, groupCommit: { commits, appends } },
+    ratio: round(ratio, 3),
+    note: 'Closed loop for saturation, open loop at half of it for latency; latency counted from the instant each request was due.',
+  };
+  return { callsStarted: svc.open.callsStarted };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: fan-out
+
+const phaseFanout = async (loadgen: IpcClient, storePath: string, readModelPath: string) => {
+  say('== fan-out: store → Kafka catch-up through the service publisher');
+  const svcPrefix = `${prefix}.svc`;
+  const service = await startService(
+    'service (fan-out)',
+    storePath,
+    readModelPath,
+    kafkaEnv(svcPrefix),
+  );
+  const readyAt = nowMs();
+  const catchUpCpu = new CpuAccount(service.pid, process.pid);
+  const head = (await service.metrics()).tracker_store_head_position;
+  const window = Math.min(head, cfg.fanoutEvents);
+  let first: { t: number; events: number } | undefined;
+  let reached: { t: number; events: number } | undefined;
+  let lastSay = nowMs();
+  const deadline = nowMs() + 300_000;
+  for (;;) {
+    const m = await service.metrics();
+    const published = m.tracker_fanout_published_events_total ?? 0;
+    const t = nowMs();
+    if (!first && published > 0) first = { t, events: published };
+    if (!reached && published >= window) reached = { t, events: published };
+    if (reached && (m.tracker_fanout_lag ?? 1) === 0) break;
+    if (t - lastSay > 3000) {
+      lastSay = t;
+      say(`fan-out: ${fmt(published)} of ${fmt(head)} events published`);
+    }
+    if (t > deadline)
+      throw new Error(`fan-out did not catch up in 300 s (published ${published} of ${head})`);
+    await sleep(25);
+  }
+  // Rate over the window, from the first committed transaction seen (connecting and creating the
+  // topics excluded); a store too small for that falls back to counting from readiness.
+  if (reached!.events - first!.events < PUBLISHER_MAX_BATCH) first = { t: readyAt, events: 0 };
+  const svcEvents = reached!.events - first!.events;
+  const catchUpCores = catchUpCpu.stop();
+  const svcSeconds = (reached!.t - first!.t) / 1000;
+  const svcEventsPerSecond = svcEvents / svcSeconds;
+
+  say(`== fan-out: plain kafkajs transactional producer, same records (${fmt(window)} events)`);
+  const baselineIpc = new IpcClient(forkTs('bench/fanout-baseline.ts'));
+  cleanups.push(() => baselineIpc.close());
+  const base = await baselineIpc.call<{
+    events: number;
+    records: number;
+    recordsPerSecond: number;
+    eventsPerSecond: number;
+    seconds: number;
+    transactions: number;
+  }>('run', {
+    storePath,
+    events: window,
+    brokers: cfg.brokers.split(','),
+    prefix: `${prefix}.plain`,
+    partitions: PARTITIONS,
+    maxBatch: PUBLISHER_MAX_BATCH,
+  });
+  await baselineIpc.close();
+  const recordsPerEvent = base.records / base.events;
+  const svcRecordsPerSecond = svcEventsPerSecond * recordsPerEvent;
+  const ratio = svcRecordsPerSecond / base.recordsPerSecond;
+  say(
+    `fan-out: service ${fmt(svcRecordsPerSecond)} records/s, plain producer ${fmt(base.recordsPerSecond)} records/s (${pct(ratio)})`,
+  );
+
+  say(
+    `== fan-out: end-to-end lag at ${fmt(cfg.lagRate)} notifications/s for ${cfg.lagDurationMs / 1000} s`,
+  );
+  const seen = new Map<number, number>();
+  const kafka = kafkaClient(`${prefix}-lag-consumer`);
+  const consumer = kafka.consumer({
+    groupId: `${prefix}.lag`,
+    readUncommitted: false,
+    maxWaitTimeInMs: 100,
+  });
+  cleanups.push(() => consumer.disconnect());
+  await consumer.connect();
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+  );
+  await consumer.subscribe({ topic: `${svcPrefix}.call-events`, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const at = nowMs();
+      const value = JSON.parse(message.value?.toString() ?? 'null');
+      if (value?.type !== 'NotificationReceived') return;
+      const seq = seqOfPayload(value.data?.payload);
+      if (seq !== undefined && !seen.has(seq)) seen.set(seq, at);
+    },
+  });
+  await joined;
+  await sleep(1500);
+  const lagCpu = new CpuAccount(service.pid, loadgen.child.pid!);
+  const open = await loadgen.call<OpenResult>('httpOpen', {
+    port: service.httpPort,
+    path: '/api/calls',
+    batch: cfg.batch,
+    run: runId + 3,
+    firstCall: 0,
+    firstSeq: 1,
+    activeCalls: Math.max(500, cfg.lagRate),
+    rate: cfg.lagRate / cfg.batch,
+    durationMs: cfg.lagDurationMs,
+    warmupMs: 2000,
+    recordAcks: true,
+    maxConnections: 512,
+  });
+  const lagCores = lagCpu.stop();
+  if (busy(lagCores))
+    warnings.push(`fan-out lag: other processes used ${lagCores.other} cores during the run`);
+  const acks = open.acks ?? [];
+  const expected = acks.length / 2;
+  const waitUntil = nowMs() + 15_000;
+  const countSeen = () => {
+    let n = 0;
+    for (let i = 0; i < acks.length; i += 2) if (seen.has(acks[i])) n += 1;
+    return n;
+  };
+  while (countSeen() < expected && nowMs() < waitUntil) await sleep(100);
+  const lag = new Samples();
+  let missing = 0;
+  for (let i = 0; i < acks.length; i += 2) {
+    const at = seen.get(acks[i]);
+    if (at === undefined) missing += 1;
+    else lag.add(at - acks[i + 1]);
+  }
+  await consumer.disconnect();
+  const metrics = await service.metrics();
+  await service.stop();
+  const lagSummary = lag.summary();
+  say(
+    `fan-out lag: p50 ${ms(lagSummary.p50)} p99 ${ms(lagSummary.p99)} over ${fmt(lagSummary.count)} notifications (${missing} not seen), ingest p99 ${ms(open.latencyMs.p99)}`,
+  );
+
+  row({
+    phase: 'fan-out',
+    figure: 'catch-up (records/s)',
+    value: fmt(svcRecordsPerSecond),
+    baseline: fmt(base.recordsPerSecond),
+    ratio: pct(ratio),
+    target: '≥ 70 % of plain producer',
+    status: target(
+      'fan-out throughput vs plain kafkajs producer',
+      '>= 0.70',
+      round(ratio, 3),
+      ratio >= 0.7,
+    ),
+  });
+  row({
+    phase: 'fan-out',
+    figure: 'catch-up (stored events/s)',
+    value: fmt(svcEventsPerSecond),
+    baseline: fmt(base.eventsPerSecond),
+  });
+  const lagOk = missing === 0 ? lagSummary.p99 < 200 : false;
+  row({
+    phase: 'fan-out',
+    figure: `lag ack→read-committed p50 @${fmt(cfg.lagRate)}/s`,
+    value: ms(lagSummary.p50),
+  });
+  row({
+    phase: 'fan-out',
+    figure: `lag ack→read-committed p99 @${fmt(cfg.lagRate)}/s`,
+    value: ms(lagSummary.p99),
+    baseline: missing ? `${missing} never seen` : '',
+    target: '< 200 ms',
+    status: target(
+      'fan-out lag p99 at 1,000 notifications/s',
+      '< 200 ms',
+      lagSummary.p99,
+      lagOk,
+      missing ? `${missing} acknowledged notifications never seen by the consumer` : undefined,
+    ),
+  });
+  row({ phase: 'fan-out', figure: `ingest p99 during lag run`, value: ms(open.latencyMs.p99) });
+  report.fanout = {
+    service: {
+      windowEvents: svcEvents,
+      seconds: round(svcSeconds, 3),
+      eventsPerSecond: round(svcEventsPerSecond, 1),
+      recordsPerSecond: round(svcRecordsPerSecond, 1),
+      transactions: metrics.tracker_fanout_transactions_total,
+      cores: {
+        service: catchUpCores.server,
+        other: catchUpCores.other,
+        note: 'other includes the Kafka broker',
+      },
+    },
+    plainProducer: base,
+    recordsPerEvent: round(recordsPerEvent, 3),
+    ratio: round(ratio, 3),
+    lag: {
+      rate: cfg.lagRate,
+      lagMs: lagSummary,
+      notSeen: missing,
+      ingestLatencyMs: open.latencyMs,
+      statuses: open.statuses,
+      cores: lagCores,
+    },
+    note: 'Catch-up: the service starts with fresh topics and transactional id and publishes the store from its start; records/s = stored events/s × records per event (counted by the plain producer over the same events).',
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Phase 3: rebuild (the CLI, as SREs run it)
+
+const runCli = (
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [...TS_NODE_ARGS, join(repoRoot, 'apps/cli/src/main.ts'), ...args],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, AUTH_MODE: 'none', LOG_LEVEL: 'warn', KAFKA_BROKERS: '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    cleanups.push(async () => void child.kill('SIGKILL'));
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-5000)));
+    const started = nowMs();
+    const ticker = setInterval(
+      () => say(`  rebuild running (${((nowMs() - started) / 1000).toFixed(0)} s)`),
+      10_000,
+    );
+    child.on('exit', (code) => {
+      clearInterval(ticker);
+      resolve({ code, stdout, stderr });
+    });
+  });
+
+const rebuildWithCli = async (storePath: string, readModelPath: string) => {
+  const r = await runCli(['rebuild'], { STORE_PATH: storePath, READ_MODEL_PATH: readModelPath });
+  const m =
+    /rebuilt projection calls: (\d+) events, (\d+) calls in ([\d.]+) s \((\d+) events\/s\)/.exec(
+      r.stdout,
+    );
+  if (r.code !== 0 || !m)
+    throw new Error(`rebuild failed (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  return {
+    events: Number(m[1]),
+    calls: Number(m[2]),
+    seconds: Number(m[3]),
+    eventsPerSecond: Number(m[4]),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Phase 4: memory with 100,000 calls (+ gRPC read latency over them)
+
+/** Identifies the code that shapes the filled store, so a cached fill is reused only when valid. */
+const fillFingerprint = (calls: number): string => {
+  const hash = createHash('sha256').update(`calls=${calls}\n`);
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.includes('spec'))
+        hash.update(relative(repoRoot, path)).update(readFileSync(path));
+    }
+  };
+  for (const dir of [
+    'libs/domain/src',
+    'libs/event-store/src',
+    'libs/read-model/src',
+    'apps/tracker/src/calls',
+    'apps/cli/src',
+  ])
+    walk(join(repoRoot, dir));
+  for (const file of ['bench/fill.ts', 'bench/lib/payloads.ts'])
+    hash.update(readFileSync(join(repoRoot, file)));
+  return hash.digest('hex').slice(0, 16);
+};
+
+const presetPublisherProgress = async (txPrefix: string, head: number) => {
+  // The publisher resumes from the offsets of `<transactional id>.progress`; put them at the head so
+  // the memory phase measures a caught-up service instead of one republishing the whole store.
+  const admin = kafkaClient(`${prefix}-admin`).admin();
+  await admin.connect();
+  const topic = `${txPrefix}.publisher.progress`;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    ],
+  });
+  await admin.setOffsets({
+    groupId: topic,
+    topic,
+    partitions: [0, 1].map((partition) => ({ partition, offset: String(head) })),
+  });
+  await admin.disconnect();
+};
+
+const phaseMemory = async (loadgen: IpcClient) => {
+  const calls = cfg.memoryCalls;
+  const fingerprint = fillFingerprint(calls);
+  const dir = join(cfg.cacheDir, fingerprint);
+  const storePath = join(dir, 'events.db');
+  const readModelPath = join(dir, 'read-model.db');
+  const donePath = join(dir, 'done.json');
+  const fillRun = 0x5eed;
+  let fill: Record<string, unknown>;
+  let rebuildAtScale: Awaited<ReturnType<typeof rebuildWithCli>> | undefined;
+  if (existsSync(donePath)) {
+    fill = { ...JSON.parse(readFileSync(donePath, 'utf8')), cached: true, dir };
+    say(
+      `== memory: reusing the filled store of ${fmt(calls)} calls in ${dir} (same code fingerprint)`,
+    );
+  } else {
+    if (existsSync(cfg.cacheDir)) rmSync(cfg.cacheDir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    say(`== memory: filling a store with ${fmt(calls)} calls (cached in ${dir} for later runs)`);
+    const filler = new IpcClient(forkTs('bench/fill.ts'));
+    cleanups.push(() => filler.close());
+    filler.onEvent = (m) =>
+      say(`  fill: ${fmt(m.calls as number)} of ${fmt(m.of as number)} calls, ${m.seconds} s`);
+    fill = await filler.call<Record<string, unknown>>('fill', {
+      storePath,
+      calls,
+      run: fillRun,
+      concurrency: 2000,
+    });
+    await filler.close();
+    say(`  filled: ${JSON.stringify(fill)}`);
+    say(`  building its read model with the CLI rebuild (${fmt(fill.events as number)} events)`);
+    rebuildAtScale = await rebuildWithCli(storePath, readModelPath);
+    fill = { ...fill, rebuild: rebuildAtScale };
+    writeFileSync(donePath, JSON.stringify(fill));
+    fill = { ...fill, cached: false, dir };
+  }
+
+  const memPrefix = `${prefix}.mem`;
+  await presetPublisherProgress(memPrefix, fill.events as number);
+  const service = await startService(
+    'service (100k calls)',
+    storePath,
+    readModelPath,
+    kafkaEnv(memPrefix),
+  );
+  const m0 = await service.metrics();
+  const rssIdle = rssOf(service.pid);
+  say(
+    `  service up over ${fmt(m0.tracker_read_model_calls)} calls, RSS ${fmt((rssIdle?.rss ?? NaN) / 2 ** 20)} MB; gRPC open loop at ${fmt(cfg.grpcRate)} req/s for ${cfg.durationMs / 1000} s`,
+  );
+  const grpcCpu = new CpuAccount(service.pid, loadgen.child.pid!);
+  const grpcResult = await loadgen.call<{
+    latencyMs: LatencySummary;
+    byMethod: Record<string, LatencySummary>;
+    codes: Record<string, number>;
+  }>('grpcOpen', {
+    port: service.grpcPort,
+    rate: cfg.grpcRate,
+    durationMs: cfg.durationMs,
+    warmupMs: 2000,
+    run: fillRun,
+    calls,
+  });
+  const grpcCores = grpcCpu.stop();
+  if (busy(grpcCores))
+    warnings.push(`gRPC reads: other processes used ${grpcCores.other} cores during the run`);
+  // A few REST reads of whole histories too, the heaviest query.
+  for (let i = 0; i < 50; i++) {
+    const { callIdOf, canonicalCallId } = await import('./lib/payloads');
+    await fetch(
+      `${service.base}/api/calls/${canonicalCallId(callIdOf(fillRun, (i * 1999) % calls))}/history`,
+    ).then((r) => r.arrayBuffer());
+  }
+  const rss = rssOf(service.pid);
+  const m1 = await service.metrics();
+  await service.stop();
+  const rssMb = (rss?.rss ?? NaN) / 2 ** 20;
+  const scaled = calls < FULL_MEMORY_CALLS;
+  say(
+    `  gRPC p50 ${ms(grpcResult.latencyMs.p50)} p99 ${ms(grpcResult.latencyMs.p99)} (${JSON.stringify(grpcResult.codes)}); RSS ${fmt(rssMb)} MB, peak ${fmt((rss?.hwm ?? NaN) / 2 ** 20)} MB`,
+  );
+  const okCodes = grpcResult.codes.OK ?? 0;
+  const allOk = okCodes === Object.values(grpcResult.codes).reduce((a, b) => a + b, 0);
+  row({
+    phase: 'read',
+    figure: `gRPC read p50 @${fmt(cfg.grpcRate)} req/s`,
+    value: ms(grpcResult.latencyMs.p50),
+  });
+  row({
+    phase: 'read',
+    figure: `gRPC read p99 @${fmt(cfg.grpcRate)} req/s`,
+    value: ms(grpcResult.latencyMs.p99),
+    baseline: allOk ? '' : `codes ${JSON.stringify(grpcResult.codes)}`,
+    target: 'reported',
+    status: '',
+  });
+  row({
+    phase: 'read',
+    figure: 'cores during gRPC: server/loadgen/other',
+    value: `${grpcCores.server} / ${grpcCores.loadGenerator} / ${grpcCores.other}`,
+  });
+  row({
+    phase: 'memory',
+    figure: `RSS with ${fmt(m0.tracker_read_model_calls)} calls (peak)`,
+    value: `${fmt(rssMb)} MB (${fmt((rss?.hwm ?? NaN) / 2 ** 20)} MB)`,
+    target: '< 512 MB',
+    status: target(
+      'resident memory with 100,000 calls',
+      '< 512 MB',
+      round(rssMb, 1),
+      scaled ? undefined : rssMb < 512,
+      scaled ? `only ${calls} calls (BENCH_SCALE/--quick): not comparable` : undefined,
+    ),
+  });
+  if (rebuildAtScale)
+    row({
+      phase: 'rebuild',
+      figure: `CLI rebuild of ${fmt(rebuildAtScale.events)} events (events/s)`,
+      value: fmt(rebuildAtScale.eventsPerSecond),
+      target: '≥ 50,000/s',
+      status: '',
+    });
+  report.memory = {
+    calls,
+    fill,
+    rss: rss ?? null,
+    rssIdle: rssIdle ?? null,
+    readModelCalls: m0.tracker_read_model_calls,
+    storeHead: m1.tracker_store_head_position,
+    grpc: { ...grpcResult, cores: grpcCores },
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const printTable = () => {
+  const header: Row = {
+    phase: 'phase',
+    figure: 'figure',
+    value: 'measured',
+    baseline: 'baseline (same run)',
+    ratio: 'ratio',
+    target: 'target',
+    status: 'result',
+  };
+  const cols = Object.keys(header) as Array<keyof Row>;
+  const width = Object.fromEntries(
+    cols.map((c) => [c, Math.max(...[header, ...rows].map((r) => String(r[c]).length))]),
+  ) as Record<keyof Row, number>;
+  const line = (r: Row) => cols.map((c) => String(r[c]).padEnd(width[c])).join(' │ ');
+  const sep = cols.map((c) => '─'.repeat(width[c])).join('─┼─');
+  process.stdout.write(`\n${line(header)}\n${sep}\n${rows.map(line).join('\n')}\n`);
+};
+
+const machine = () => ({
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  cpuModel: os.cpus()[0]?.model,
+  cpus: os.cpus().length,
+  availableParallelism: os.availableParallelism?.() ?? os.cpus().length,
+  totalMemoryMb: Math.round(os.totalmem() / 2 ** 20),
+  loadAverage: os.loadavg().map((x) => round(x, 2)),
+  sharing:
+    'the load generator, the service (or baseline), the Kafka broker (JVM) and this orchestrator all run on the same machine and share its cores; no pinning',
+});
+
+const main = async () => {
+  const m = machine();
+  say(
+    `machine: ${m.cpus} cores (availableParallelism ${m.availableParallelism}), ${m.cpuModel}, Node ${m.node}; load generator and service share them (separate processes, no pinning)`,
+  );
+  say(
+    `scale ${cfg.scale}${quick ? ' (--quick)' : ''}, phases ${cfg.phases.join(',')}, work dir ${workDir}`,
+  );
+  report.startedAt = new Date().toISOString();
+  report.machine = m;
+  report.config = cfg;
+
+  const needsKafka = cfg.phases.includes('fanout') || cfg.phases.includes('memory');
+  if (needsKafka) {
+    say(`Kafka at ${cfg.brokers}`);
+    const b = await kafkaBroker.ensureBroker({ brokers: cfg.brokers });
+    const brokerStartedByUs = b.startedByUs;
+    report.broker = { brokers: cfg.brokers, startedByUs: brokerStartedByUs };
+    if (brokerStartedByUs) cleanups.unshift(() => kafkaBroker.stopBroker({ brokers: cfg.brokers }));
+    say(
+      brokerStartedByUs
+        ? 'started a broker for this run (stopped at the end)'
+        : 'using the broker that answers there',
+    );
+  }
+  const loadgen = new IpcClient(forkTs('bench/loadgen.ts'));
+  cleanups.push(() => loadgen.close());
+  loadgen.onEvent = (e) => {
+    const { event: _e, ...rest } = e;
+    say(
+      `  ${Object.entries(rest)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+  };
+  await loadgen.call('ping');
+  report.loadGenerator = {
+    pid: loadgen.child.pid,
+    note: 'separate process; raw keep-alive HTTP/1.1 client; @grpc/grpc-js for gRPC',
+  };
+
+  const storePath = join(workDir, 'ingest', 'events.db');
+  const readModelPath = join(workDir, 'ingest', 'read-model.db');
+  const failures: string[] = [];
+  const phase = async (name: string, fn: () => Promise<unknown>) => {
+    if (!cfg.phases.includes(name)) return;
+    try {
+      await fn();
+    } catch (error) {
+      const message = String((error as Error).message).split('\n')[0];
+      failures.push(`${name}: ${message}`);
+      say(`phase ${name} FAILED: ${(error as Error).stack ?? error}`);
+      row({ phase: name, figure: 'phase failed', value: message.slice(0, 60), status: 'MISS' });
+      targets.push({
+        name: `${name} phase ran`,
+        target: 'completes',
+        measured: NaN,
+        status: 'MISS',
+        note: message,
+      });
+    }
+  };
+  try {
+    await phase('ingest', () => phaseIngest(loadgen, storePath, readModelPath));
+    await phase('fanout', async () => {
+      if (!existsSync(storePath))
+        throw new Error('the fan-out phase replays the ingest phase store: run it with ingest');
+      await phaseFanout(loadgen, storePath, readModelPath);
+    });
+    await phase('rebuild', async () => {
+      if (!existsSync(storePath))
+        throw new Error('the rebuild phase replays the ingest phase store: run it with ingest');
+      say('== rebuild: npm run cli -- rebuild over the ingest phase store');
+      const r = await rebuildWithCli(storePath, join(workDir, 'ingest', 'rebuilt-read-model.db'));
+      say(
+        `rebuild: ${fmt(r.events)} events, ${fmt(r.calls)} calls in ${r.seconds} s = ${fmt(r.eventsPerSecond)} events/s`,
+      );
+      row({
+        phase: 'rebuild',
+        figure: `CLI rebuild of ${fmt(r.events)} events (events/s)`,
+        value: fmt(r.eventsPerSecond),
+        target: '≥ 50,000/s',
+        status: target(
+          'rebuild events/s',
+          '>= 50000',
+          r.eventsPerSecond,
+          r.eventsPerSecond >= 50_000,
+        ),
+      });
+      report.rebuild = r;
+    });
+    await phase('memory', () => phaseMemory(loadgen));
+  } finally {
+    await cleanupAll();
+    if (!cfg.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+
+  report.rows = rows;
+  report.targets = targets;
+  report.failures = failures;
+  report.warnings = warnings;
+  report.seconds = round((nowMs() - t0) / 1000, 1);
+  printTable();
+  process.stdout.write('\ntargets:\n');
+  for (const t of targets)
+    process.stdout.write(
+      `  ${t.status.padEnd(4)}  ${t.name} (${t.target}; measured ${t.measured})${t.note ? ` — ${t.note}` : ''}\n`,
+    );
+  for (const w of warnings) process.stdout.write(`  WARNING: ${w}\n`);
+  const resultsDir = join(repoRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const out = join(resultsDir, 'latest.json');
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nreport: ${relative(repoRoot, out)} (${report.seconds} s in all)\n`);
+  if (failures.length > 0) process.exitCode = 1;
+};
+
+main().catch(async (error) => {
+  process.stderr.write(`bench failed: ${(error as Error)?.stack ?? error}\n`);
+  await cleanupAll();
+  process.exit(1);
+});
