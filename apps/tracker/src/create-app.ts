@@ -15,7 +15,8 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export const createApp = async (config: AppConfig): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
+    // Ids in paths may be up to 200 characters (the id rule); Fastify's default stops at 100.
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, maxParamLength: 256 }),
     {
       logger: new RedactingLogger({
         logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),

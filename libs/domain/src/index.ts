@@ -136,3 +136,7 @@ export {
   toOperationViews,
   type OperationView,
 } from './views/operation-view';
+
+// Input limits, shared with the HTTP edge's DTOs so each rule is written once
+export * from './notifications/limits/input-limits';
+export * from './notifications/limits/json-shape';

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { checkJsonShape, type JsonPath } from '@tracker/domain';
 import { FieldProblem, invalidRequest } from './problem';
 
 type Constructor<T> = new () => T;
@@ -15,6 +16,18 @@ const flatten = (errors: readonly ValidationError[], prefix = ''): FieldProblem[
     return [...own, ...flatten(error.children ?? [], field)];
   });
 
+/** `value[0].resourceData`, the spelling class-validator problems use. */
+const fieldPath = (prefix: string, path: JsonPath): string =>
+  path.reduce<string>(
+    (field, segment) =>
+      typeof segment === 'number'
+        ? `${field}[${segment}]`
+        : field
+          ? `${field}.${segment}`
+          : segment,
+    prefix,
+  ) || 'body';
+
 /**
  * Validates a parsed JSON body against a class-validator DTO and returns the typed instance, or
  * throws a 400 that names every offending field by its path. Only the envelope is strict: open
@@ -27,6 +40,11 @@ export const validateBody = <T extends object>(
 ): T => {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalidRequest([{ field: prefix || 'body', problem: 'must be a JSON object' }]);
+  }
+  // Before anything recursive walks it: a deeply nested body would overflow the stack (a 500).
+  const shape = checkJsonShape(body);
+  if (shape !== undefined) {
+    throw invalidRequest([{ field: fieldPath(prefix, shape.path), problem: shape.problem }]);
   }
   const instance = plainToInstance(dto, body);
   const errors = validateSync(instance, { forbidUnknownValues: false });

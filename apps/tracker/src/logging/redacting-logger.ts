@@ -7,7 +7,8 @@ export class RedactingLogger extends ConsoleLogger {
     return redactLogText(super.formatMessage(...args));
   }
 
-  protected override printStackTrace(stack: string): void {
-    super.printStackTrace(redactLogText(stack));
+  // Nest calls this with `undefined` when a message comes without a stack.
+  protected override printStackTrace(stack: string | undefined): void {
+    if (stack) super.printStackTrace(redactLogText(stack));
   }
 }

@@ -1,10 +1,10 @@
-import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_PATTERN, ID_RULE } from '@tracker/domain';
 
 /** A Call Automation CloudEvent (one element of the array ACS posts). */
 export class AcsCloudEventDto {
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(256)
+  @Matches(ID_PATTERN, { message: `id ${ID_RULE}` })
   id!: string;
 
   @IsString()

@@ -12,7 +12,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export const MAX_NOTIFICATIONS_PER_BATCH = 1000;
+import { MAX_NOTIFICATIONS_PER_BATCH } from '@tracker/domain';
+
+export { MAX_NOTIFICATIONS_PER_BATCH };
 
 /**
  * The envelope of one `commsNotification`. `resourceData` stays open (an object, or an array for
@@ -37,9 +39,10 @@ export class CommsNotificationDto {
   @MaxLength(2048)
   resource?: string;
 
-  @ValidateIf((n: CommsNotificationDto) => !Array.isArray(n.resourceData))
+  /** Absent on some deletions (a content sharing session that ended carries none). */
+  @ValidateIf((n: CommsNotificationDto) => n.resourceData != null && !Array.isArray(n.resourceData))
   @IsObject({ message: 'resourceData must be an object or an array of objects' })
-  resourceData!: Record<string, unknown> | Record<string, unknown>[];
+  resourceData?: Record<string, unknown> | Record<string, unknown>[] | null;
 }
 
 export class CommsNotificationsDto {

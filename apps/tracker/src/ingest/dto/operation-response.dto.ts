@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_PATTERN, ID_RULE, MAX_CONTEXT_LENGTH } from '@tracker/domain';
 
 /**
  * The body of an action's response as the bot reports it (Graph `commsOperation` subtypes, or the
@@ -7,8 +8,7 @@ import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 export class OperationResponseDto {
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(256)
+  @Matches(ID_PATTERN, { message: `id ${ID_RULE}` })
   id?: string;
 
   @IsString()
@@ -18,11 +18,11 @@ export class OperationResponseDto {
 
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(MAX_CONTEXT_LENGTH)
   clientContext?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(MAX_CONTEXT_LENGTH)
   operationContext?: string;
 }

@@ -14,6 +14,8 @@ import {
 } from '../../operations/operation-status';
 import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
+import { checkContexts, checkNotificationLimits, checkShape } from '../limits/check-notification';
+import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH } from '../limits/input-limits';
 import type { Notification, NotificationEnvelope, OperationNotification } from '../notification';
 import {
   malformed,
@@ -43,6 +45,16 @@ export const parseAcsEvents = (body: unknown): ParseResult => {
   if (!Array.isArray(body) && !isRecord(body)) {
     return malformed([{ path: '', message: 'body must be a CloudEvent array or an event object' }]);
   }
+  const shape = checkShape(body);
+  if (shape !== undefined) return malformed([shape]);
+  if (Array.isArray(body) && body.length > MAX_NOTIFICATIONS_PER_BATCH) {
+    return malformed([
+      {
+        path: '',
+        message: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events (got ${body.length})`,
+      },
+    ]);
+  }
   const items: [unknown, string][] = Array.isArray(body)
     ? body.map((event, index) => [event, `/${index}`])
     : [[body, '']];
@@ -63,9 +75,13 @@ type EventResult =
 
 export const parseAcsEvent = (event: unknown, pointer = ''): EventResult => {
   if (!isRecord(event)) return { error: { path: pointer, message: 'an event must be an object' } };
+  const id = stringField(event, 'id');
+  if (id !== undefined && !isValidId(id)) {
+    return { error: { path: `${pointer}/id`, message: `event id ${ID_RULE}` } };
+  }
   const type = stringField(event, 'type', 'eventType');
-  if (type !== undefined) return cloudEvent(event, type, pointer);
-  if (isPreviewResult(event)) return previewResult(event, pointer);
+  if (type !== undefined) return withinLimits(cloudEvent(event, type, pointer), event, pointer);
+  if (isPreviewResult(event)) return withinLimits(previewResult(event, pointer), event, pointer);
   return {
     error: {
       path: `${pointer}/type`,
@@ -73,6 +89,28 @@ export const parseAcsEvent = (event: unknown, pointer = ''): EventResult => {
     },
   };
 };
+
+/** What was read out of an event, and its contexts wherever they are, must be within the limits. */
+const withinLimits = (result: EventResult, event: UnknownRecord, pointer: string): EventResult => {
+  if (!('parsed' in result)) return result;
+  const data = field(event, 'data');
+  const [tooBig] = [
+    ...checkContexts(event, pointer),
+    ...(isRecord(data) ? checkContexts(data, `${pointer}/${dataMemberName(event)}`) : []),
+    ...checkNotificationLimits(
+      result.parsed.notification,
+      event,
+      pointer,
+      '/data/callConnectionId',
+    ),
+  ];
+  return tooBig === undefined ? result : { error: tooBig };
+};
+
+const dataMemberName = (event: UnknownRecord): string =>
+  Object.hasOwn(event, 'data')
+    ? 'data'
+    : (Object.keys(event).find((key) => key.toLowerCase() === 'data') ?? 'data');
 
 const cloudEvent = (event: UnknownRecord, type: string, pointer: string): EventResult => {
   if (/^Microsoft\.EventGrid\./i.test(type)) {

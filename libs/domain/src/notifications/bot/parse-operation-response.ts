@@ -9,6 +9,13 @@ import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { graphOperationFacts } from '../graph/graph-operation-body';
 import type { NotificationEnvelope, OperationNotification } from '../notification';
+import {
+  checkContexts,
+  checkNotificationLimits,
+  checkShape,
+  onePerPath,
+} from '../limits/check-notification';
+import { ID_RULE, isValidId } from '../limits/input-limits';
 import { malformed, parsed, type ParseResult } from '../parse-result';
 
 /**
@@ -23,9 +30,14 @@ export const parseOperationResponse = (callId: unknown, body: unknown): ParseRes
   if (typeof callId !== 'string' || callId === '') {
     return malformed([{ path: '', message: 'the call id of the request URL is required' }]);
   }
+  if (!isValidId(callId)) {
+    return malformed([{ path: '', message: `the call id of the request URL ${ID_RULE}` }]);
+  }
   if (!isRecord(body)) {
     return malformed([{ path: '', message: 'body must be an operation object' }]);
   }
+  const shape = checkShape(body);
+  if (shape !== undefined) return malformed([shape]);
   const redaction = redactSecrets(body);
   const envelopeFor = (platform: 'graph' | 'acs'): NotificationEnvelope =>
     compact({
@@ -40,6 +52,11 @@ export const parseOperationResponse = (callId: unknown, body: unknown): ParseRes
     ? acsResponse(envelopeFor('acs'), body)
     : graphResponse(envelopeFor('graph'), body);
   if ('error' in notification) return malformed([notification.error]);
+  const tooBig = onePerPath([
+    ...checkContexts(body, ''),
+    ...checkNotificationLimits(notification, body, '', ''),
+  ]);
+  if (tooBig.length > 0) return malformed(tooBig);
   return parsed([
     {
       notification,

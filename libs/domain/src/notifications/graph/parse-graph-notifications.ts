@@ -8,6 +8,8 @@ import { notificationKey } from '../../keys/notification-key';
 import { parsePolicyRecording } from '../../recording/policy-recording';
 import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
+import { checkContexts, checkNotificationLimits, checkShape } from '../limits/check-notification';
+import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH, quoted } from '../limits/input-limits';
 import type { Notification, NotificationEnvelope } from '../notification';
 import {
   malformed,
@@ -28,8 +30,18 @@ export const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const;
  * `commsNotification` items, and a single item on its own.
  */
 export const parseGraphNotifications = (body: unknown): ParseResult => {
+  const shape = checkShape(body);
+  if (shape !== undefined) return malformed([shape]);
   const items = batchItems(body);
   if (!items.ok) return malformed([items.error]);
+  if (items.value.length > MAX_NOTIFICATIONS_PER_BATCH) {
+    return malformed([
+      {
+        path: items.pointer,
+        message: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} notifications (got ${items.value.length})`,
+      },
+    ]);
+  }
   const notifications: ParsedNotification[] = [];
   const errors: InputError[] = [];
   items.value.forEach((item, index) => {
@@ -83,9 +95,13 @@ export const parseGraphNotification = (
     return {
       error: {
         path: `${pointer}/resourceUrl`,
-        message: `"${path}" is not a call resource (expected /communications/calls/{id}/…)`,
+        message: `${quoted(path)} is not a call resource (expected /communications/calls/{id}/…)`,
       },
     };
+  }
+  const badId = resourceIdProblem(resource);
+  if (badId !== undefined) {
+    return { error: { path: `${pointer}/resourceUrl`, message: badId } };
   }
   const redaction = redactSecrets(item);
   const envelope: NotificationEnvelope = compact({
@@ -97,14 +113,38 @@ export const parseGraphNotification = (
     changeType: normalizeEnum(rawChangeType, CHANGE_TYPES),
     rawType: isRecord(resourceData) ? stringField(resourceData, '@odata.type') : undefined,
   });
+  const notification = graphNotification(envelope, resource, resourceData);
+  const [tooBig] = [
+    ...checkContexts(resourceData, `${pointer}/resourceData`),
+    ...checkNotificationLimits(notification, item, pointer, '/resourceUrl'),
+  ];
+  if (tooBig !== undefined) return { error: tooBig };
   return {
     parsed: {
-      notification: graphNotification(envelope, resource, resourceData),
+      notification,
       payload: redaction.redacted,
       redactedPaths: redaction.removedPaths,
       secrets: redaction.secrets,
     },
   };
+};
+
+const RESOURCE_IDS = [
+  ['rawCallId', 'call id'],
+  ['rawOperationId', 'operation id'],
+  ['rawParticipantId', 'participant id'],
+  ['rawSessionId', 'content sharing session id'],
+] as const;
+
+/** The ids in a resource path (decoded) follow the id rule. */
+const resourceIdProblem = (resource: GraphResource): string | undefined => {
+  for (const [member, label] of RESOURCE_IDS) {
+    const value: unknown = (resource as Partial<Record<string, unknown>>)[member];
+    if (value !== undefined && !isValidId(value)) {
+      return `${label} ${quoted(String(value))} in the resource path ${ID_RULE}`;
+    }
+  }
+  return undefined;
 };
 
 const graphNotification = (
