@@ -198,6 +198,11 @@ describe('ingest over HTTP, state read back over REST', () => {
       expect(await storedCount()).toBe(0);
     });
 
+    it('answers a malformed path with the same 400 problem shape', async () => {
+      const reply = await service.post('/api/calls/%ZZ/operations', {});
+      expect(reply).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    });
+
     it('answers 404 with a JSON error for an unknown call or operation', async () => {
       const call = await service.get('/api/calls/00000000-0000-0000-0000-000000000000');
       expect(call).toMatchObject({ status: 404, body: { error: 'not_found' } });

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { grpcOptions } from './grpc/grpc-options';
@@ -16,7 +17,15 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
     // Ids in paths may be up to 200 characters (the id rule); Fastify's default stops at 100.
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, maxParamLength: 256 }),
+    new FastifyAdapter({
+      bodyLimit: config.http.bodyLimitBytes,
+      maxParamLength: 256,
+      // Errors Fastify raises before routing (a malformed %-escape in the path) get the API's
+      // problem shape too, not Fastify's own body.
+      frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
+        reply.status(400).send({ error: 'invalid_request', message: error.message });
+      },
+    }),
     {
       logger: new RedactingLogger({
         logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
