@@ -1,49 +1,17 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EmbeddedEventStore, EventStore, formatPosition } from '@tracker/event-store';
 import { ReadModelStore } from '@tracker/read-model';
 import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
+import { runCli } from './support/cli-process';
 import { fixture, startService } from './support/running-service';
 
-const ROOT = resolve(__dirname, '..');
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 const RAW_CALL = '57DAB8B1894C409AB240BD8BEAE78896';
 const OTHER_CALL = 'e71f0300-9c1f-4d99-b5f4-2722e877d497';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI as a real child process, the way `npm run cli` does. */
-const cli = (args: readonly string[], env: Record<string, string>): Promise<Run> =>
-  new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        ...args,
-      ],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'error', ...env } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+const cli = runCli;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -62,6 +62,38 @@ const kafkaEnv = (prefix: string, topics: TopicNames): Record<string, string> =>
   KAFKA_TOPIC_PARTITIONS: '3',
 });
 
+/** The topics hold exactly what the store holds, in order, and each call's newest state is its view. */
+const expectTopicsMatchStore = async (
+  prefix: string,
+  topics: TopicNames,
+  stored: ReturnType<typeof summarise>,
+  calls: ReturnType<typeof buildWorkload>,
+  views: Awaited<ReturnType<typeof callViews>>,
+  phase: string,
+) => {
+  const operationRecords = stored.events.filter(concernsOperation).length;
+  const seen = await readTopics(
+    testKafka(prefix),
+    topics,
+    {
+      callEvents: stored.events.length,
+      callState: stored.events.length,
+      operationState: operationRecords,
+    },
+    30_000,
+  );
+  note(`${phase}: topics read`, { events: stored.events.length });
+  expect(topicProblems(stored, seen)).toEqual([]);
+  expect(seen.callEvents).toHaveLength(stored.events.length);
+  expect(seen.callState).toHaveLength(stored.events.length);
+  expect(seen.operationState).toHaveLength(operationRecords);
+  const latest = latestByKey(seen.callState);
+  expect(latest.size).toBe(calls.length);
+  for (const call of calls) {
+    expect(JSON.parse(latest.get(call.callId)!.value)).toEqual(views.get(call.callId));
+  }
+};
+
 /** Waits until the read model has projected everything stored (the store head is shared). */
 const projectionSettled = (service: ServiceProcess, timeoutMs = 20_000) =>
   eventually(
@@ -196,25 +228,7 @@ describe('fault injection (service processes, real broker)', () => {
       });
     }
 
-    const seen = await readTopics(
-      testKafka(prefix),
-      topics,
-      {
-        callEvents: stored.events.length,
-        callState: stored.events.length,
-        operationState: stored.events.filter(concernsOperation).length,
-      },
-      30_000,
-    );
-    note('kill: topics read', { events: stored.events.length });
-    expect(topicProblems(stored, seen)).toEqual([]);
-    expect(seen.callEvents).toHaveLength(stored.events.length);
-    expect(seen.callState).toHaveLength(stored.events.length);
-    const latest = latestByKey(seen.callState);
-    expect(latest.size).toBe(calls.length);
-    for (const call of calls) {
-      expect(JSON.parse(latest.get(call.callId)!.value)).toEqual(views.get(call.callId));
-    }
+    await expectTopicsMatchStore(prefix, topics, stored, calls, views, 'kill');
   }, 90_000);
   it('loses no update when two processes on one store file ingest the same calls concurrently', async () => {
     const storePath = join(dir, 'events.db');
@@ -358,26 +372,7 @@ describe('fault injection (service processes, real broker)', () => {
       expect(await service.stop()).toBe(0);
       const stored = summarise(await readStoreFile(env.STORE_PATH));
       expect(storeProblems(stored, calls)).toEqual([]);
-      const seen = await readTopics(
-        testKafka(prefix),
-        topics,
-        {
-          callEvents: stored.events.length,
-          callState: stored.events.length,
-          operationState: stored.events.filter(concernsOperation).length,
-        },
-        30_000,
-      );
-      note('broker: topics read', { events: stored.events.length });
-      expect(topicProblems(stored, seen)).toEqual([]);
-      expect(seen.callEvents).toHaveLength(stored.events.length);
-      expect(seen.callState).toHaveLength(stored.events.length);
-      expect(seen.operationState).toHaveLength(stored.events.filter(concernsOperation).length);
-      const latest = latestByKey(seen.callState);
-      expect(latest.size).toBe(calls.length);
-      for (const call of calls) {
-        expect(JSON.parse(latest.get(call.callId)!.value)).toEqual(views.get(call.callId));
-      }
+      await expectTopicsMatchStore(prefix, topics, stored, calls, views, 'broker');
     },
     120_000,
   );

@@ -1,18 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CALL_TRACKER_PROTO_PATH, PROTO_LOADER_OPTIONS, PROTO_ROOT } from '@tracker/contracts';
 import { EmbeddedEventStore } from '@tracker/event-store';
 import { SecretVault } from '../apps/tracker/src/secrets/secret-vault';
 import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
+import { runCli } from './support/cli-process';
 import { fixture } from './support/running-service';
 import { freePort, spawnService, waitReady } from './support/service-process';
 
-const ROOT = resolve(__dirname, '..');
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 const API_KEY = 'secrets-e2e-read-key-0123456789';
 
@@ -161,19 +160,8 @@ describe('a planted recording token never leaves the store in clear', () => {
       ['replay', CALL, '--json'],
       ['export', CALL],
     ]) {
-      const run = spawnSync(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          '-r',
-          'tsconfig-paths/register',
-          'apps/cli/src/main.ts',
-          ...args,
-        ],
-        { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
-      );
-      expect(run.status).toBe(0);
+      const run = await runCli(args, env);
+      expect(run.code).toBe(0);
       outputs.push([`cli ${args.join(' ')}`, run.stdout + run.stderr]);
     }
 
