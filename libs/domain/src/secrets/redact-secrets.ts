@@ -11,7 +11,8 @@ const SECRET_NESTED_KEYS = new Set(['meetinginfo/token']);
 
 export const isSecretKey = (key: string, parentKey = ''): boolean =>
   SECRET_KEYS_LOWER.has(key.toLowerCase()) ||
-  SECRET_NESTED_KEYS.has(`${parentKey}/${key}`.toLowerCase());
+  // Without a parent the pair starts with "/" and cannot be a nested secret: skip building it.
+  (parentKey !== '' && SECRET_NESTED_KEYS.has(`${parentKey}/${key}`.toLowerCase()));
 
 export interface Redaction<T> {
   /** A deep copy of the payload without any secret member; the input is left untouched. */
@@ -40,12 +41,16 @@ export const redactSecrets = <T>(payload: T): Redaction<T> => {
         secrets[memberPath] = member;
         continue;
       }
-      Object.defineProperty(copy, key, {
-        value: walk(member, memberPath, key),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const redacted = walk(member, memberPath, key);
+      // A plain assignment is much cheaper, but `__proto__` from the wire must stay an own member.
+      if (key === '__proto__') {
+        Object.defineProperty(copy, key, {
+          value: redacted,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else copy[key] = redacted;
     }
     return copy;
   };
@@ -57,4 +62,5 @@ export const redactSecrets = <T>(payload: T): Redaction<T> => {
 export const containsSecrets = (payload: unknown): boolean =>
   redactSecrets(payload).removedPaths.length > 0;
 
-const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (key: string): string =>
+  key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
