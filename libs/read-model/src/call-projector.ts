@@ -35,11 +35,21 @@ interface Folded {
 
 const RETRY_MS = 1000;
 
+export interface CallProjectorOptions {
+  /**
+   * How many folded call states stay in memory between batches, least recently used first out.
+   * A call's next events usually arrive soon after its last ones, and reading its state back
+   * from SQLite and parsing it cost more than folding the events themselves. About 4 KB each;
+   * 2,000 by default.
+   */
+  readonly cachedCalls?: number;
+}
+
 /**
  * Keeps the read model up to date from a store subscription that starts after the stored
  * checkpoint. Each batch of events is folded in memory and committed with its checkpoint in one
  * transaction; an event at or below a call's stored revision is skipped, so a replayed batch
- * changes nothing.
+ * changes nothing. It must be the only writer of its read model: it keeps the states it committed.
  */
 export class CallProjector {
   /** Emits `call` with the new CallView after each committed batch (WatchCall, tests). */
@@ -49,14 +59,24 @@ export class CallProjector {
   private stopping = false;
   private position: StorePosition | undefined;
   private projected = 0;
+  /** Committed states only (see `apply`), in least to most recently used order. */
+  private readonly cache = new Map<string, Folded>();
+  private readonly cachedCalls: number;
+  /**
+   * The calls written since `reset`, when it was called: any other call has no row, so a rebuild
+   * does not ask SQLite for each new call.
+   */
+  private written: Set<string> | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly readModel: ReadModelStore,
     private readonly bounds: DeadlineBounds,
     private readonly logger: ProjectorLogger,
+    options: CallProjectorOptions = {},
   ) {
     this.changes.setMaxListeners(0);
+    this.cachedCalls = options.cachedCalls ?? 2000;
   }
 
   get status(): { position?: StorePosition; projectedEvents: number } {
@@ -84,6 +104,14 @@ export class CallProjector {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return true;
+  }
+
+  /** Empties the read model, for a rebuild from the start of the store. */
+  reset(): void {
+    this.readModel.reset();
+    this.cache.clear();
+    this.written = new Set();
+    this.position = undefined;
   }
 
   private async runWithRetries(): Promise<void> {
@@ -132,15 +160,34 @@ export class CallProjector {
     });
     const last = batch[batch.length - 1].position;
     this.readModel.commit(CALLS_PROJECTION, writes, last);
+    // Only now: a failed commit is retried from the checkpoint, against the states it left.
+    for (const [callId, folded] of touched) {
+      this.remember(callId, folded);
+      this.written?.add(callId);
+    }
     this.position = last;
     this.projected += batch.length;
     for (const write of writes) this.changes.emit('call', write.view satisfies CallView);
   }
 
   private load(callId: string): Folded {
+    const cached = this.cache.get(callId);
+    if (cached) {
+      this.remember(callId, cached);
+      return cached;
+    }
+    if (this.written && !this.written.has(callId)) return this.fresh();
     const row = this.readModel.folded(callId);
-    return row
-      ? { state: row.folded, revision: row.revision }
-      : { state: initialCallState(), revision: -1n };
+    return row ? { state: row.folded, revision: row.revision } : this.fresh();
+  }
+
+  private fresh(): Folded {
+    return { state: initialCallState(), revision: -1n };
+  }
+
+  private remember(callId: string, folded: Folded): void {
+    this.cache.delete(callId);
+    this.cache.set(callId, folded);
+    if (this.cache.size > this.cachedCalls) this.cache.delete(this.cache.keys().next().value!);
   }
 }

@@ -1,0 +1,115 @@
+import {
+  callStreamName,
+  CallView,
+  deadlineBounds,
+  foldCall,
+  toCallView,
+  toOperationViews,
+} from '@tracker/domain';
+import { EmbeddedEventStore, NO_STREAM, RecordedEvent } from '@tracker/event-store';
+import { fixture } from '../../domain/src/testing/fixtures';
+import { history } from '../../domain/src/testing/decider-spec';
+import {
+  at,
+  botCommand,
+  CALL,
+  graphCommand,
+  participant,
+  roster,
+} from '../../domain/src/testing/inputs';
+import { CallProjector, CallProjectorOptions } from './call-projector';
+import { CALLS_PROJECTION, ReadModelStore } from './read-model.store';
+import { toEventData } from './stored-call-event';
+
+const quiet = { log: () => undefined, warn: () => undefined };
+
+const callEvents = () =>
+  history(
+    graphCommand(fixture('graph/answer-incoming.json'), at(0)),
+    graphCommand(fixture('graph/answer-established.json'), at(2)),
+    graphCommand(roster([participant('a'), participant('b', { isOnHold: true })]), at(3)),
+    botCommand(CALL, fixture('graph/recordresponse-response.json'), at(4)),
+    graphCommand(fixture('graph/recordresponse-completed.json'), at(9)),
+  );
+
+describe('CallProjector', () => {
+  let store: EmbeddedEventStore;
+  let stored: RecordedEvent[];
+  const readModels: ReadModelStore[] = [];
+
+  beforeEach(async () => {
+    store = EmbeddedEventStore.open({ path: ':memory:' });
+    await store.appendToStream(callStreamName(CALL), callEvents().map(toEventData), NO_STREAM);
+    stored = [];
+    for await (const event of store.readAll()) stored.push(event);
+  });
+
+  afterEach(async () => {
+    for (const readModel of readModels.splice(0)) readModel.close();
+    await store.close();
+  });
+
+  const projector = (options?: CallProjectorOptions) => {
+    const readModel = new ReadModelStore(':memory:');
+    readModels.push(readModel);
+    return {
+      readModel,
+      projector: new CallProjector(store, readModel, deadlineBounds(), quiet, options),
+    };
+  };
+
+  const expected = () => {
+    const state = foldCall(callEvents());
+    return { state, view: toCallView(state), operations: toOperationViews(state) };
+  };
+
+  const rows = (readModel: ReadModelStore) => ({
+    state: readModel.folded(CALL)?.folded,
+    view: readModel.getCall(CALL),
+    operations: readModel.listOperations(CALL),
+  });
+
+  it('writes the same rows one event per batch, from memory or from the read model', () => {
+    const cached = projector();
+    const uncached = projector({ cachedCalls: 0 });
+    for (const event of stored) {
+      cached.projector.apply([event]);
+      uncached.projector.apply([event]);
+    }
+    expect(rows(cached.readModel)).toEqual(expected());
+    expect(rows(uncached.readModel)).toEqual(rows(cached.readModel));
+    expect(cached.readModel.checkpoint(CALLS_PROJECTION)).toEqual(stored.at(-1)!.position);
+  });
+
+  it('retries a batch whose commit failed from the committed state, not the folded one', () => {
+    const { readModel, projector: p } = projector();
+    p.apply(stored.slice(0, 2));
+    const commit = jest.spyOn(readModel, 'commit').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    expect(() => p.apply(stored.slice(2))).toThrow('disk full');
+    commit.mockRestore();
+    p.apply(stored.slice(2));
+    expect(rows(readModel)).toEqual(expected());
+  });
+
+  it('changes nothing when a batch is delivered again', () => {
+    const { readModel, projector: p } = projector();
+    p.apply(stored);
+    const seen: CallView[] = [];
+    p.changes.on('call', (view: CallView) => seen.push(view));
+    p.apply(stored.slice(1));
+    expect(seen).toEqual([]);
+    expect(rows(readModel)).toEqual(expected());
+  });
+
+  it('folds everything again after a reset', () => {
+    const { readModel, projector: p } = projector();
+    p.apply(stored);
+    p.reset();
+    expect(readModel.getCall(CALL)).toBeUndefined();
+    p.apply(stored.slice(0, 3));
+    p.apply(stored.slice(3));
+    expect(rows(readModel)).toEqual(expected());
+  });
+});
