@@ -3,7 +3,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedEventStore, EventStore, formatPosition } from '@tracker/event-store';
 import { ReadModelStore } from '@tracker/read-model';
-import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
+import {
+  readCommitted,
+  serviceKafkaEnv,
+  testKafka,
+  topicNames,
+} from '../libs/fanout/src/testing/kafka-test-kit';
 import { runCli } from './support/cli-process';
 import { fixture, startService } from './support/running-service';
 
@@ -234,20 +239,8 @@ describe('the SRE command line (child processes on a real embedded store)', () =
 
   it('republish sends the events again through Kafka transactions (real broker)', async () => {
     const prefix = `cli-${randomUUID().slice(0, 8)}`;
-    const topics = {
-      callState: `${prefix}.call-state`,
-      operationState: `${prefix}.operation-state`,
-      callEvents: `${prefix}.call-events`,
-    };
-    const kafkaEnv = {
-      ...env,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TRANSACTIONAL_ID: `${prefix}.publisher`,
-      KAFKA_TOPIC_CALL_STATE: topics.callState,
-      KAFKA_TOPIC_OPERATION_STATE: topics.operationState,
-      KAFKA_TOPIC_CALL_EVENTS: topics.callEvents,
-      KAFKA_TOPIC_PARTITIONS: '3',
-    };
+    const topics = topicNames(prefix);
+    const kafkaEnv = { ...env, ...serviceKafkaEnv(prefix, topics) };
     const all = await cli(['republish', '--from', '0'], kafkaEnv);
     expect(all.stderr).toBe('');
     expect(all.code).toBe(0);

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   brokerIsLocal,
-  brokers,
   runKafkaSh,
+  serviceKafkaEnv,
   testKafka,
+  topicNames,
+  TopicNames,
 } from '../libs/fanout/src/testing/kafka-test-kit';
 import {
   eventually,
@@ -25,9 +27,7 @@ import {
   readTopics,
   storeProblems,
   summarise,
-  topicNames,
   topicProblems,
-  TopicNames,
 } from './support/faults/verify';
 import {
   buildWorkload,
@@ -52,15 +52,6 @@ const note = (message: string, details: unknown = '') => {
     process.stderr.write(`[faults +${Date.now() - t0} ms] ${message} ${JSON.stringify(details)}\n`);
   }
 };
-
-const kafkaEnv = (prefix: string, topics: TopicNames): Record<string, string> => ({
-  KAFKA_BROKERS: brokers.join(','),
-  KAFKA_TRANSACTIONAL_ID: `${prefix}.publisher`,
-  KAFKA_TOPIC_CALL_STATE: topics.callState,
-  KAFKA_TOPIC_OPERATION_STATE: topics.operationState,
-  KAFKA_TOPIC_CALL_EVENTS: topics.callEvents,
-  KAFKA_TOPIC_PARTITIONS: '3',
-});
 
 /** The topics hold exactly what the store holds, in order, and each call's newest state is its view. */
 const expectTopicsMatchStore = async (
@@ -144,7 +135,7 @@ describe('fault injection (service processes, real broker)', () => {
     const env = {
       STORE_PATH: join(dir, 'events.db'),
       READ_MODEL_PATH: join(dir, 'read-model.db'),
-      ...kafkaEnv(prefix, topics),
+      ...serviceKafkaEnv(prefix, topics),
     };
     const calls = buildWorkload(40);
     const total = calls.length * STEPS_PER_CALL;
@@ -302,7 +293,7 @@ describe('fault injection (service processes, real broker)', () => {
       const env = {
         STORE_PATH: join(dir, 'events.db'),
         READ_MODEL_PATH: join(dir, 'read-model.db'),
-        ...kafkaEnv(prefix, topics),
+        ...serviceKafkaEnv(prefix, topics),
       };
       const service = await start('service', env);
       await fanoutSettled(service);

@@ -198,6 +198,11 @@ describe('ingest over HTTP, state read back over REST', () => {
       expect(await storedCount()).toBe(0);
     });
 
+    it('takes ids in paths up to the 200 characters of the id rule', async () => {
+      const long = await service.get(`/api/calls/${'a'.repeat(200)}`);
+      expect(long).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    });
+
     it('answers a malformed path with the same 400 problem shape', async () => {
       const reply = await service.post('/api/calls/%ZZ/operations', {});
       expect(reply).toMatchObject({ status: 400, body: { error: 'invalid_request' } });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
+import {
+  readCommitted,
+  serviceKafkaEnv,
+  testKafka,
+  topicNames,
+  TopicNames,
+} from '../libs/fanout/src/testing/kafka-test-kit';
 import { fixture, RunningService, startService } from './support/running-service';
 
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
@@ -7,23 +13,12 @@ const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
 
 describe('Kafka fan-out from the running service (real broker)', () => {
   let service: RunningService;
-  let topics: { callState: string; operationState: string; callEvents: string };
+  let topics: TopicNames;
 
   beforeAll(async () => {
     const prefix = `e2e-${randomUUID().slice(0, 8)}`;
-    topics = {
-      callState: `${prefix}.call-state`,
-      operationState: `${prefix}.operation-state`,
-      callEvents: `${prefix}.call-events`,
-    };
-    service = await startService({
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TRANSACTIONAL_ID: `${prefix}.publisher`,
-      KAFKA_TOPIC_CALL_STATE: topics.callState,
-      KAFKA_TOPIC_OPERATION_STATE: topics.operationState,
-      KAFKA_TOPIC_CALL_EVENTS: topics.callEvents,
-      KAFKA_TOPIC_PARTITIONS: '3',
-    });
+    topics = topicNames(prefix);
+    service = await startService(serviceKafkaEnv(prefix, topics));
   });
   afterAll(async () => service.stop());
 

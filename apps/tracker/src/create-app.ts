@@ -19,7 +19,7 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
     // Ids in paths may be up to 200 characters (the id rule); Fastify's default stops at 100.
     new FastifyAdapter({
       bodyLimit: config.http.bodyLimitBytes,
-      maxParamLength: 256,
+      routerOptions: { maxParamLength: 256 },
       // Errors Fastify raises before routing (a malformed %-escape in the path) get the API's
       // problem shape too, not Fastify's own body.
       frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {

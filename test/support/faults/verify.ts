@@ -1,6 +1,6 @@
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
 import { Kafka } from 'kafkajs';
-import { readCommitted, Seen } from '../../../libs/fanout/src/testing/kafka-test-kit';
+import { readCommitted, Seen, TopicNames } from '../../../libs/fanout/src/testing/kafka-test-kit';
 import type { WorkloadCall } from './workload';
 
 /** Everything in an embedded store file, in global order (the store is opened, read and closed). */
@@ -71,18 +71,6 @@ export const storeProblems = (stored: StoredCalls, calls: readonly WorkloadCall[
 /** Store events whose Kafka fan-out includes an operation-state record (see docs/kafka.md). */
 export const concernsOperation = (event: RecordedEvent): boolean =>
   typeof (event.data as { operationId?: unknown } | null)?.operationId === 'string';
-
-export interface TopicNames {
-  readonly callState: string;
-  readonly operationState: string;
-  readonly callEvents: string;
-}
-
-export const topicNames = (prefix: string): TopicNames => ({
-  callState: `${prefix}.call-state`,
-  operationState: `${prefix}.operation-state`,
-  callEvents: `${prefix}.call-events`,
-});
 
 /**
  * Reads the three topics from the beginning with a read-committed consumer until each holds at

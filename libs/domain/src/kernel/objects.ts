@@ -5,15 +5,22 @@ export const compact = <T extends object>(value: T): T => {
   for (const key of Object.keys(value)) {
     const member = (value as Record<string, unknown>)[key];
     if (member === undefined) continue;
-    // Keys can come from the wire: define `__proto__` as an own member, as fromEntries did.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, {
-        value: member,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else out[key] = member;
+    setOwn(out, key, member);
   }
   return out as T;
+};
+
+/**
+ * `target[key] = value`, except that a `__proto__` key (it can come from the wire) becomes an own
+ * member instead of replacing the prototype. Plain assignment, because this runs for every member.
+ */
+export const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else target[key] = value;
 };

@@ -1,3 +1,4 @@
+import { setOwn } from '../kernel/objects';
 /**
  * The credentials that arrive inside notifications. `recordingAccessToken` lets anyone download a
  * caller's recorded voice: it must never reach the store in clear, Kafka, logs or a query response.
@@ -41,16 +42,7 @@ export const redactSecrets = <T>(payload: T): Redaction<T> => {
         secrets[memberPath] = member;
         continue;
       }
-      const redacted = walk(member, memberPath, key);
-      // A plain assignment is much cheaper, but `__proto__` from the wire must stay an own member.
-      if (key === '__proto__') {
-        Object.defineProperty(copy, key, {
-          value: redacted,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else copy[key] = redacted;
+      setOwn(copy, key, walk(member, memberPath, key));
     }
     return copy;
   };

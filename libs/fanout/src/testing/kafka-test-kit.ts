@@ -13,6 +13,29 @@ export const testKafka = (clientId: string): Kafka =>
     retry: { retries: 3, initialRetryTime: 100 },
   });
 
+export interface TopicNames {
+  readonly callState: string;
+  readonly operationState: string;
+  readonly callEvents: string;
+}
+
+/** Topics of a test's own, so tests never read each other's records. */
+export const topicNames = (prefix: string): TopicNames => ({
+  callState: `${prefix}.call-state`,
+  operationState: `${prefix}.operation-state`,
+  callEvents: `${prefix}.call-events`,
+});
+
+/** The service's Kafka settings for a test: the broker under test, its own topics and publisher. */
+export const serviceKafkaEnv = (prefix: string, topics: TopicNames): Record<string, string> => ({
+  KAFKA_BROKERS: brokers.join(','),
+  KAFKA_TRANSACTIONAL_ID: `${prefix}.publisher`,
+  KAFKA_TOPIC_CALL_STATE: topics.callState,
+  KAFKA_TOPIC_OPERATION_STATE: topics.operationState,
+  KAFKA_TOPIC_CALL_EVENTS: topics.callEvents,
+  KAFKA_TOPIC_PARTITIONS: '3',
+});
+
 export interface Seen {
   readonly key: string;
   readonly value: string;
