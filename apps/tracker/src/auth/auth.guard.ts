@@ -4,7 +4,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { ProblemException } from '../http/problem';
+import { ProblemException, unavailable } from '../http/problem';
 import { ApiKeys } from './api-keys';
 import { AuthCounters } from './auth-counters';
 import { CALLER, Caller } from './authenticate.decorator';
@@ -104,8 +104,6 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-const RETRY_AFTER_SECONDS = '2';
-
 const toHttpError = (error: unknown): unknown => {
   if (error instanceof AuthRejected) {
     return new ProblemException(
@@ -115,11 +113,7 @@ const toHttpError = (error: unknown): unknown => {
     );
   }
   if (error instanceof AuthUnavailable) {
-    return new ProblemException(
-      HttpStatus.SERVICE_UNAVAILABLE,
-      { error: 'auth_unavailable', message: 'cannot verify the token right now; retry later' },
-      { 'Retry-After': RETRY_AFTER_SECONDS },
-    );
+    return unavailable('auth_unavailable', 'cannot verify the token right now; retry later');
   }
   return error;
 };

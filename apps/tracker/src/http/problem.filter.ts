@@ -8,9 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { StoreUnavailableError } from '@tracker/event-store';
-import { ProblemBody, ProblemException } from './problem';
-
-const RETRY_AFTER_SECONDS = '2';
+import { ProblemBody, ProblemException, unavailable } from './problem';
 
 /**
  * Turns every error into the API's JSON problem shape. A store outage is a 503 with Retry-After, so
@@ -28,16 +26,14 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): [number, ProblemBody, Record<string, string>] {
-    if (exception instanceof ProblemException) {
-      return [exception.getStatus(), exception.getResponse() as ProblemBody, exception.headers];
-    }
     if (exception instanceof StoreUnavailableError) {
       this.logger.warn(`store unavailable: ${exception.message}`);
-      return [
-        HttpStatus.SERVICE_UNAVAILABLE,
-        { error: 'store_unavailable', message: 'the event store is unavailable; retry later' },
-        { 'Retry-After': RETRY_AFTER_SECONDS },
-      ];
+      return this.describe(
+        unavailable('store_unavailable', 'the event store is unavailable; retry later'),
+      );
+    }
+    if (exception instanceof ProblemException) {
+      return [exception.getStatus(), exception.getResponse() as ProblemBody, exception.headers];
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

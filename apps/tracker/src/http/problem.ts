@@ -30,6 +30,10 @@ export const invalidRequest = (details: readonly FieldProblem[]): ProblemExcepti
     details,
   });
 
+/** A 503 the caller should retry (Graph and ACS redeliver on it): never a 202, never a 4xx. */
+export const unavailable = (error: string, message: string): ProblemException =>
+  new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, { error, message }, { 'Retry-After': '2' });
+
 export const notFound = (what: string, id: string): ProblemException =>
   new ProblemException(HttpStatus.NOT_FOUND, {
     error: 'not_found',

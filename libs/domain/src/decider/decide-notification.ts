@@ -10,7 +10,6 @@ import type { Notification } from '../notifications/notification';
 import { decideOperation } from '../operations/decide-operation';
 import { decideRoster } from '../participants/decide-roster';
 import { decideRecordingState } from '../recording/decide-recording-state';
-import { redactSecrets } from '../secrets/redact-secrets';
 import type { CallState } from '../state/call-state';
 import { isDuplicate } from './is-duplicate';
 import { stampEvents } from './stamp-events';
@@ -42,8 +41,6 @@ export const decideNotification = (command: RecordNotification, state: CallState
 
 const receivedDraft = (command: RecordNotification): EventDraftOf<NotificationReceived> => {
   const { notification, payload, redactedPaths, receivedAt, protectedSecrets } = command.data;
-  // Secrets are removed at the edge already; removing them again keeps the invariant local.
-  const redaction = redactSecrets(payload);
   return {
     type: 'NotificationReceived',
     data: compact({
@@ -55,8 +52,9 @@ const receivedDraft = (command: RecordNotification): EventDraftOf<NotificationRe
       notificationType: notification.type,
       rawType: notification.rawType,
       receivedAt,
-      payload: redaction.redacted,
-      redactedPaths: [...new Set([...redactedPaths, ...redaction.removedPaths])].sort(),
+      // The parsers hand over payloads already without secrets (redactSecrets, once per notification).
+      payload,
+      redactedPaths,
       protectedSecrets,
       sequenceNumber: notification.type === 'roster' ? notification.sequenceNumber : undefined,
     }),

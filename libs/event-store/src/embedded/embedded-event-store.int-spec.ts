@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NO_STREAM } from '../port/event-store.port';
+import { ANY, NO_STREAM } from '../port/event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { EmbeddedEventStore } from './embedded-event-store';
 import { StoreUnavailableError } from '../port/errors';
@@ -71,6 +71,31 @@ describe('embedded store', () => {
       store.appendToStream('a', [{ id: 'nope', type: 'T', data: {} }], NO_STREAM),
     ).rejects.toMatchObject({ name: 'InvalidAppendError' });
     expect(await store.headPosition()).toBeUndefined();
+    await store.close();
+  });
+
+  it('fails only the append whose data is not JSON, not the others of its group commit', async () => {
+    const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
+    const [bad, good] = await Promise.allSettled([
+      store.appendToStream('bad', [{ id: randomUUID(), type: 'T', data: { n: 1n } }], NO_STREAM),
+      store.appendToStream('good', [event(1)], NO_STREAM),
+    ]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { name: 'InvalidAppendError' } });
+    expect(good.status).toBe('fulfilled');
+    expect(await store.readStream('bad')).toEqual([]);
+    expect(await store.readStream('good')).toHaveLength(1);
+    await store.close();
+  });
+
+  it('treats ids in any letter case as the same event for `any` appends', async () => {
+    const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
+    const first = { ...event(1), id: randomUUID().toUpperCase() };
+    await store.appendToStream('s', [first], ANY);
+    await store.appendToStream('s', [first], ANY); // a redelivery: idempotent
+    await expect(store.appendToStream('s', [first, event(2)], ANY)).rejects.toMatchObject({
+      name: 'WrongExpectedRevisionError',
+    });
+    expect((await store.readStream('s')).map((e) => e.id)).toEqual([first.id.toLowerCase()]);
     await store.close();
   });
 

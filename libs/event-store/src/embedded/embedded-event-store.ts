@@ -37,15 +37,44 @@ export interface EmbeddedStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** An event as it will be written: id in its stored (lower-case) form, data already JSON. */
+interface PreparedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
 interface PendingAppend {
   readonly streamId: string;
-  readonly events: readonly EventData[];
+  readonly events: readonly PreparedEvent[];
   readonly expected: ExpectedRevision;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks and serialises events before they join a group commit: a bad event must fail its own
+ * append with InvalidAppendError, never the whole batch's transaction.
+ */
+const prepare = (streamId: string, events: readonly EventData[]): PreparedEvent[] => {
+  if (!streamId) throw new InvalidAppendError('stream id must not be empty');
+  return events.map((event) => {
+    if (!UUID.test(event.id)) throw new InvalidAppendError(`event id "${event.id}" is not a UUID`);
+    if (!event.type) throw new InvalidAppendError('event type must not be empty');
+    let data: string;
+    let metadata: string;
+    try {
+      data = JSON.stringify(event.data ?? null);
+      metadata = JSON.stringify(event.metadata ?? {});
+    } catch (error) {
+      throw new InvalidAppendError(`event ${event.id} cannot be written as JSON: ${error}`);
+    }
+    return { id: event.id.toLowerCase(), type: event.type, data, metadata };
+  });
+};
 const PAGE_SIZE = 512;
 
 const positionOf = (n: number | bigint): StorePosition => ({
@@ -142,25 +171,19 @@ export class EmbeddedEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('embedded store is closed'));
-    const invalid = this.validate(streamId, events);
-    if (invalid) return Promise.reject(invalid);
+    let prepared: PreparedEvent[];
+    try {
+      prepared = prepare(streamId, events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, expected: expectedRevision, resolve, reject });
+      this.queue.push({ streamId, events: prepared, expected: expectedRevision, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
       }
     });
-  }
-
-  private validate(streamId: string, events: readonly EventData[]): Error | undefined {
-    if (!streamId) return new InvalidAppendError('stream id must not be empty');
-    for (const event of events) {
-      if (!UUID.test(event.id))
-        return new InvalidAppendError(`event id "${event.id}" is not a UUID`);
-      if (!event.type) return new InvalidAppendError('event type must not be empty');
-    }
-    return undefined;
   }
 
   private flush(): void {
@@ -219,13 +242,12 @@ export class EmbeddedEventStore implements EventStore {
     const alreadyStored = atHead
       ? undefined
       : this.alreadyStoredAt(streamId, events, expected, current);
+    if (alreadyStored === 'some') throw conflict(); // writing the rest would reorder history
     if (alreadyStored) return { result: alreadyStored, wrote: false };
 
     if (expected === NO_STREAM && current !== undefined) throw conflict();
     if (typeof expected === 'bigint' && (current === undefined || BigInt(current) !== expected))
       throw conflict();
-    if (expected === ANY && events.some((e) => this.stmt.findId.get(streamId, e.id) !== undefined))
-      throw conflict(); // some, not all, of the ids are stored: writing the rest would reorder history
 
     if (events.length === 0) {
       const last = scalar<number>(this.stmt.lastPositionOfStream, streamId);
@@ -244,10 +266,10 @@ export class EmbeddedEventStore implements EventStore {
       const info = this.stmt.insertEvent.run(
         streamId,
         revision,
-        event.id.toLowerCase(),
+        event.id,
         event.type,
-        JSON.stringify(event.data ?? null),
-        JSON.stringify(event.metadata ?? {}),
+        event.data,
+        event.metadata,
         now,
       );
       position = Number(info.lastInsertRowid);
@@ -263,22 +285,24 @@ export class EmbeddedEventStore implements EventStore {
   /**
    * EventStoreDB's idempotency: the same event ids already stored where this append would have put
    * them (right after the expected revision, or anywhere in the stream for `any`) succeed without
-   * writing again.
+   * writing again. `some`: only part of them is stored (`any` only), a conflict.
    */
   private alreadyStoredAt(
     streamId: string,
-    events: readonly EventData[],
+    events: readonly PreparedEvent[],
     expected: ExpectedRevision,
     current: number | undefined,
-  ): AppendResult | undefined {
+  ): AppendResult | 'some' | undefined {
     if (events.length === 0 || current === undefined) return undefined;
-    const ids = events.map((e) => e.id.toLowerCase());
+    const ids = events.map((e) => e.id);
     if (expected === ANY) {
       const found = ids.map(
         (id) =>
           this.stmt.findId.get(streamId, id) as { revision: number; position: number } | undefined,
       );
-      if (found.some((f) => f === undefined)) return undefined;
+      const missing = found.filter((f) => f === undefined).length;
+      if (missing === found.length) return undefined;
+      if (missing > 0) return 'some';
       const last = found[found.length - 1]!;
       return { nextExpectedRevision: BigInt(current), position: positionOf(last.position) };
     }
