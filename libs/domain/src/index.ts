@@ -1,13 +1,7 @@
 // @tracker/domain: the pure call-tracking model. No I/O; time is always passed in.
 
 // Ids and stream names
-export {
-  canonicalId,
-  canonicalIdOrUndefined,
-  idForms,
-  sameId,
-  type IdForms,
-} from './ids/canonical-id';
+export { canonicalId, canonicalIdOrUndefined, sameId } from './ids/canonical-id';
 export { CALL_STREAM_CATEGORY, callIdFromStreamName, callStreamName } from './ids/stream-name';
 
 // Keys, event ids, secrets
@@ -98,7 +92,6 @@ export type * from './recording/recording-events';
 export type * from './deadlines/deadline-events';
 export {
   CALL_EVENT_TYPES,
-  isCallEventType,
   type CallEvent,
   type CallEventDraft,
   type CallEventType,
@@ -113,7 +106,6 @@ export type { CallRecordingState } from './recording/recording-state';
 export { decide } from './decider/decide';
 export { evolve, evolveAll, foldCall } from './decider/evolve';
 export { isDuplicate } from './decider/is-duplicate';
-export { callDecider, type Decider } from './decider/call-decider';
 
 // Deadlines
 export {

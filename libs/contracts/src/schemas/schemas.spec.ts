@@ -317,6 +317,11 @@ describe('Kafka value schemas', () => {
     expect([...CALL_EVENT_TYPES].filter((type) => !decided.has(type))).toEqual([]);
   });
 
+  it('covers operations in the lifecycles that have them (the per-lifecycle loops below are not empty)', () => {
+    const withOperations = published.filter((p) => p.operationViews.length > 0).map((p) => p.name);
+    expect(withOperations.length).toBeGreaterThanOrEqual(4);
+  });
+
   describe.each(published.map((p) => [p.name, p] as const))('%s', (_name, { events, ...views }) => {
     it('publishes call states that match call-state.v1', () => {
       expect(views.callViews.length).toBeGreaterThan(0);

@@ -49,6 +49,3 @@ export const CALL_EVENT_TYPES = [
 type Missing = Exclude<CallEventType, (typeof CALL_EVENT_TYPES)[number]>;
 const _everyTypeListed: Missing extends never ? true : Missing = true;
 void _everyTypeListed;
-
-export const isCallEventType = (type: string): type is CallEventType =>
-  (CALL_EVENT_TYPES as readonly string[]).includes(type);

@@ -19,13 +19,5 @@ export const canonicalId = (raw: string): string => {
 /** Whether two ids, each in any accepted spelling, name the same thing. */
 export const sameId = (a: string, b: string): boolean => canonicalId(a) === canonicalId(b);
 
-/** Both spellings of an id as the domain keeps it: the canonical key and the form received. */
-export interface IdForms {
-  readonly id: string;
-  readonly rawId: string;
-}
-
-export const idForms = (raw: string): IdForms => ({ id: canonicalId(raw), rawId: raw });
-
 export const canonicalIdOrUndefined = (raw: string | undefined): string | undefined =>
   raw === undefined ? undefined : canonicalId(raw);
