@@ -12,6 +12,7 @@ import { fixture, RunningService, startService } from './support/running-service
 
 const BOT_APP_ID = '9ecd52e5-6592-42b7-b562-093f37f13bde';
 const ACS_RESOURCE_ID = '4c0b2a1e-acs0-4000-8000-resource0001';
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const API_KEY = 'read-key-0123456789abcdef';
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 
@@ -57,6 +58,7 @@ describe('authentication of webhooks and read APIs', () => {
       GRAPH_AUTH_OPENID_CONFIG_URL: graphIdp.openIdConfigUrl,
       ACS_AUTH_AUDIENCE: ACS_RESOURCE_ID,
       ACS_AUTH_OPENID_CONFIG_URL: acsIdp.openIdConfigUrl,
+      ACS_AUTH_TENANT_IDS: TENANT,
       AUTH_CLOCK_SKEW_SECONDS: '30',
       AUTH_JWKS_COOLDOWN_SECONDS: '0',
       API_KEYS: API_KEY,
@@ -135,15 +137,23 @@ describe('authentication of webhooks and read APIs', () => {
     expect(graphIdp.jwksRequests).toBe(before + 1);
   });
 
-  it('checks ACS callbacks against the ACS issuer and resource id', async () => {
-    const token = await acsIdp.token({ aud: ACS_RESOURCE_ID });
+  it('checks ACS callbacks against the ACS issuer, resource id and tenant', async () => {
+    const token = await acsIdp.token({ aud: ACS_RESOURCE_ID, tid: TENANT });
     const reply = await service.post('/api/acs/events', [acsEvent('e1')], bearer(token));
     expect(reply).toMatchObject({ status: 202, body: { accepted: 1 } });
     await expectRejected(
       '/api/acs/events',
       [acsEvent('e2')],
-      bearer(await acsIdp.token({ aud: BOT_APP_ID })),
+      bearer(await acsIdp.token({ aud: BOT_APP_ID, tid: TENANT })),
     );
+    for (const tid of ['another-tenant', undefined]) {
+      const message = await expectRejected(
+        '/api/acs/events',
+        [acsEvent('e2')],
+        bearer(await acsIdp.token({ aud: ACS_RESOURCE_ID, tid })),
+      );
+      expect(message).toMatch(/wrong tenant/);
+    }
     await expectRejected(
       '/api/acs/events',
       [acsEvent('e3')],

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { CALL_TRACKER_PROTO_PATH, PROTO_LOADER_OPTIONS, PROTO_ROOT } from '@tracker/contracts';
 import { EmbeddedEventStore } from '@tracker/event-store';
 import { SecretVault } from '../apps/tracker/src/secrets/secret-vault';
-import { brokers, readCommitted, testKafka } from '../libs/fanout/src/testing/kafka-test-kit';
+import {
+  readCommitted,
+  serviceKafkaEnv,
+  testKafka,
+  topicNames,
+} from '../libs/fanout/src/testing/kafka-test-kit';
 import { runCli } from './support/cli-process';
 import { fixture } from './support/running-service';
 import { freePort, spawnService, waitReady } from './support/service-process';
@@ -25,7 +30,8 @@ describe('a planted recording token never leaves the store in clear', () => {
   const token = `planted-recording-token-${randomUUID()}`;
   const key = randomBytes(32);
   const prefix = `secrets-${randomUUID().slice(0, 8)}`;
-  const topics = [`${prefix}.call-state`, `${prefix}.operation-state`, `${prefix}.call-events`];
+  const names = topicNames(prefix);
+  const topics = [names.callState, names.operationState, names.callEvents];
   let dir: string;
   const outputs: Array<[channel: string, text: string]> = [];
 
@@ -40,12 +46,7 @@ describe('a planted recording token never leaves the store in clear', () => {
       API_KEYS: API_KEY,
       RECORDING_TOKEN_KEY: key.toString('base64'),
       RECORDING_TOKEN_KEY_ID: 'test-key',
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TRANSACTIONAL_ID: `${prefix}.publisher`,
-      KAFKA_TOPIC_CALL_STATE: topics[0],
-      KAFKA_TOPIC_OPERATION_STATE: topics[1],
-      KAFKA_TOPIC_CALL_EVENTS: topics[2],
-      KAFKA_TOPIC_PARTITIONS: '1',
+      ...serviceKafkaEnv(prefix, names),
     };
     const grpcPort = String(await freePort());
     const service = await spawnService('secrets', { ...env, GRPC_PORT: grpcPort });
@@ -153,6 +154,7 @@ describe('a planted recording token never leaves the store in clear', () => {
     // Files at rest, and the CLI over them.
     for (const file of ['events.db', 'events.db-wal', 'read-model.db', 'read-model.db-wal']) {
       const path = join(dir, file);
+      if (!file.endsWith('-wal')) expect(existsSync(path)).toBe(true);
       if (existsSync(path)) outputs.push([`file ${file}`, readFileSync(path).toString('latin1')]);
     }
     for (const args of [

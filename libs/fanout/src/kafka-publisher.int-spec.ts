@@ -164,7 +164,6 @@ describe('KafkaPublisher on a real broker', () => {
     await waitUntil(() => older.currentStatus.state === 'fenced');
     const seen = await consumer.waitFor(`${prefix}.events`, 20, 60_000, 1000);
     await consumer.stop();
-    expect(older.currentStatus.state).toBe('fenced');
     expectExactlyOnceInOrder(seen, 20);
   }, 120_000);
 
@@ -176,8 +175,7 @@ describe('KafkaPublisher on a real broker', () => {
       await appendEvents(store, 5, 20);
       runKafkaSh('kill');
       await appendEvents(store, 5, 20); // the store accepts while Kafka is gone
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(running.currentStatus.state).not.toBe('fenced');
+      await waitUntil(() => running.currentStatus.state === 'retrying', 60_000);
       runKafkaSh('start');
       await appendEvents(store, 5, 20);
       const consumer = await readCommitted(kafka, [`${prefix}.events`]);

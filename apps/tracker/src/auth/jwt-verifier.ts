@@ -31,8 +31,9 @@ export type AuthRejectReason =
 export interface VerifierOptions {
   readonly clockSkewSeconds: number;
   readonly jwksCooldownSeconds: number;
-  readonly fetchTimeoutMs?: number;
 }
+
+const FETCH_TIMEOUT_MS = 5000;
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
@@ -82,17 +83,16 @@ export class JwtVerifier {
   }
 
   private async discover(): Promise<KeySet> {
-    const timeoutDuration = this.options.fetchTimeoutMs ?? 5000;
-    const jwksUrl = this.source.jwksUrl ?? (await this.jwksUriFromOpenIdConfig(timeoutDuration));
+    const jwksUrl = this.source.jwksUrl ?? (await this.jwksUriFromOpenIdConfig());
     return createRemoteJWKSet(new URL(jwksUrl), {
-      timeoutDuration,
+      timeoutDuration: FETCH_TIMEOUT_MS,
       cooldownDuration: this.options.jwksCooldownSeconds * 1000,
     });
   }
 
-  private async jwksUriFromOpenIdConfig(timeoutMs: number): Promise<string> {
+  private async jwksUriFromOpenIdConfig(): Promise<string> {
     const url = this.source.openIdConfigUrl;
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`${url} answered ${response.status}`);
     const body = (await response.json()) as { jwks_uri?: unknown };
     if (typeof body.jwks_uri !== 'string') throw new Error(`${url} has no jwks_uri`);

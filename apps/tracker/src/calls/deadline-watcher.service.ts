@@ -42,10 +42,9 @@ export class DeadlineWatcher implements OnApplicationBootstrap, OnApplicationShu
     this.ticking = true;
     let marked = 0;
     try {
+      const check = checkDeadlines(now, this.config.deadlines.bounds);
       for (const callId of this.readModel.dueCalls(now.getTime(), 500)) {
-        const outcome = await this.calls.execute(callId, [
-          checkDeadlines(now, this.config.deadlines.bounds),
-        ]);
+        const outcome = await this.calls.execute(callId, [check]);
         marked += outcome.accepted;
       }
     } catch (error) {

@@ -51,13 +51,15 @@ export class ServiceStatus {
 
   /** The fan-out part of /health/ready: informative, never a reason to refuse notifications. */
   async fanoutReport() {
-    const { fanout, head } = await this.snapshot();
+    // Not snapshot(): a readiness probe must not count the read model's rows every time.
+    const fanout = this.publisher?.currentStatus;
     if (!fanout) return { status: 'off' as const };
+    const head = await this.store.headPosition().catch(() => undefined);
     return {
       status: fanout.state,
       publishedPosition: fanout.publishedPosition ? formatPosition(fanout.publishedPosition) : null,
       headPosition: head ? formatPosition(head) : null,
-      lag: fanout.lag,
+      lag: lag(head, fanout.publishedPosition),
       ...(fanout.lastError ? { lastError: fanout.lastError } : {}),
     };
   }

@@ -22,7 +22,9 @@ export class IngestNotificationsHandler implements ICommandHandler<IngestNotific
     const byCall = new Map<string, RecordNotification[]>();
     for (const command of commands) {
       const callId = command.data.notification.callId;
-      byCall.set(callId, [...(byCall.get(callId) ?? []), command]);
+      const forCall = byCall.get(callId);
+      if (forCall) forCall.push(command);
+      else byCall.set(callId, [command]);
     }
     const outcomes = await Promise.all(
       [...byCall].map(([callId, forCall]) => this.calls.execute(callId, forCall)),

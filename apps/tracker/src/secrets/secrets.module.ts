@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { SecretVault } from './secret-vault';
 
@@ -18,7 +18,7 @@ export const SECRET_VAULT = Symbol('SECRET_VAULT');
   exports: [SECRET_VAULT],
 })
 export class SecretsModule implements OnApplicationBootstrap {
-  constructor(@Optional() @Inject(SECRET_VAULT) private readonly vault: SecretVault | null) {}
+  constructor(@Inject(SECRET_VAULT) private readonly vault: SecretVault | null) {}
 
   onApplicationBootstrap(): void {
     new Logger('Secrets').log(
