@@ -156,7 +156,18 @@ describe('ingest over HTTP, state read back over REST', () => {
         resultInformation: { code: 200, subCode: 0, message: 'Action completed successfully.' },
       }),
     ]);
-    expect(reply).toMatchObject({ status: 202, body: { accepted: 2, duplicates: 0 } });
+    expect(reply).toMatchObject({ status: 202, body: { accepted: 2, duplicates: 0, skipped: 0 } });
+    const withValidation = await service.post('/api/acs/events', [
+      {
+        ...event('e3', 'CallConnected', {}),
+        type: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        data: { validationCode: 'abc' },
+      },
+    ]);
+    expect(withValidation).toMatchObject({
+      status: 202,
+      body: { accepted: 0, duplicates: 0, skipped: 1 },
+    });
     await service.settle();
     expect((await service.get(`/api/calls/${connection}`)).body).toMatchObject({
       source: 'acs',
