@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,23 +6,13 @@ import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { CallProjector } from '@tracker/read-model';
 import { loadConfig } from '../../apps/tracker/src/config/config';
 import { createApp } from '../../apps/tracker/src/create-app';
+import { freePort } from './service-process';
+
+export { freePort };
 
 export const fixturesDir = resolve(__dirname, '../fixtures');
 export const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(join(fixturesDir, name), 'utf8'));
-
-/** A TCP port nothing listens on right now (the gRPC transport cannot report the port `0` picked). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(address),
-      );
-    });
-  });
 
 /** The whole service on real ports (HTTP and gRPC), over a fresh store in a temp folder. */
 export const startService = async (env: Record<string, string> = {}) => {

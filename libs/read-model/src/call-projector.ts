@@ -1,7 +1,5 @@
 import { EventEmitter } from 'node:events';
 import {
-  CALL_STREAM_CATEGORY,
-  CallState,
   callIdFromStreamName,
   CallView,
   DeadlineBounds,
@@ -21,6 +19,7 @@ import {
   StoreSubscription,
 } from '@tracker/event-store';
 import { CALLS_PROJECTION, CallWrite, ReadModelStore } from './read-model.store';
+import { CachedState, StateCache } from './state-cache';
 import { toCallEvent } from './stored-call-event';
 
 export interface ProjectorLogger {
@@ -28,10 +27,7 @@ export interface ProjectorLogger {
   warn(message: string): void;
 }
 
-interface Folded {
-  state: CallState;
-  revision: bigint;
-}
+type Folded = CachedState;
 
 const RETRY_MS = 1000;
 
@@ -60,8 +56,7 @@ export class CallProjector {
   private position: StorePosition | undefined;
   private projected = 0;
   /** Committed states only (see `apply`), in least to most recently used order. */
-  private readonly cache = new Map<string, Folded>();
-  private readonly cachedCalls: number;
+  private readonly cache: StateCache;
   /**
    * The calls written since `reset`, when it was called: any other call has no row, so a rebuild
    * does not ask SQLite for each new call.
@@ -76,7 +71,7 @@ export class CallProjector {
     options: CallProjectorOptions = {},
   ) {
     this.changes.setMaxListeners(0);
-    this.cachedCalls = options.cachedCalls ?? 2000;
+    this.cache = new StateCache(options.cachedCalls ?? 2000);
   }
 
   get status(): { position?: StorePosition; projectedEvents: number } {
@@ -138,7 +133,6 @@ export class CallProjector {
   apply(batch: readonly RecordedEvent[]): void {
     const touched = new Map<string, Folded>();
     for (const event of batch) {
-      if (!event.streamId.startsWith(`${CALL_STREAM_CATEGORY}-`)) continue;
       const callId = callIdFromStreamName(event.streamId);
       if (!callId) continue;
       const current = touched.get(callId) ?? this.load(callId);
@@ -162,7 +156,7 @@ export class CallProjector {
     this.readModel.commit(CALLS_PROJECTION, writes, last);
     // Only now: a failed commit is retried from the checkpoint, against the states it left.
     for (const [callId, folded] of touched) {
-      this.remember(callId, folded);
+      this.cache.set(callId, folded);
       this.written?.add(callId);
     }
     this.position = last;
@@ -172,10 +166,7 @@ export class CallProjector {
 
   private load(callId: string): Folded {
     const cached = this.cache.get(callId);
-    if (cached) {
-      this.remember(callId, cached);
-      return cached;
-    }
+    if (cached) return cached;
     if (this.written && !this.written.has(callId)) return this.fresh();
     const row = this.readModel.folded(callId);
     return row ? { state: row.folded, revision: row.revision } : this.fresh();
@@ -183,11 +174,5 @@ export class CallProjector {
 
   private fresh(): Folded {
     return { state: initialCallState(), revision: -1n };
-  }
-
-  private remember(callId: string, folded: Folded): void {
-    this.cache.delete(callId);
-    this.cache.set(callId, folded);
-    if (this.cache.size > this.cachedCalls) this.cache.delete(this.cache.keys().next().value!);
   }
 }

@@ -1,3 +1,4 @@
 export * from './call-projector';
 export * from './read-model.store';
+export * from './state-cache';
 export * from './stored-call-event';

@@ -1,7 +1,6 @@
 import { CallState, evolve, evolveAll, initialCallState } from '@tracker/domain';
 import { EventStore, RecordedEvent } from '@tracker/event-store';
-import { toCallEvent } from '@tracker/read-model';
-import { StateCache } from './state-cache';
+import { StateCache, toCallEvent } from '@tracker/read-model';
 
 export interface FoldedCall {
   readonly state: CallState;
