@@ -245,3 +245,28 @@ describe('authentication of webhooks and read APIs', () => {
     }
   });
 });
+
+describe('a platform without a configured audience', () => {
+  it('gets 401 for everything, even with a well-signed token, and stores nothing', async () => {
+    const graphIdp = await LocalIdentityProvider.start('https://api.botframework.com');
+    const service = await startService({
+      AUTH_MODE: 'jwt',
+      GRAPH_AUTH_AUDIENCE: BOT_APP_ID,
+      GRAPH_AUTH_OPENID_CONFIG_URL: graphIdp.openIdConfigUrl,
+    });
+    try {
+      const token = await graphIdp.token({ aud: BOT_APP_ID });
+      const reply = await service.post('/api/acs/events', [acsEvent('e1')], {
+        authorization: `Bearer ${token}`,
+      });
+      expect(reply).toMatchObject({
+        status: 401,
+        body: { message: 'request not authenticated: source not configured' },
+      });
+      expect(await service.store.headPosition()).toBeUndefined();
+    } finally {
+      await service.stop();
+      await graphIdp.stop();
+    }
+  });
+});
