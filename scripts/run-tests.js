@@ -3,29 +3,53 @@
  * The test runner behind `npm test` (after typecheck, lint and format): makes sure a real Kafka
  * broker is reachable at KAFKA_BROKERS (starting the one in deploy/kafka when none answers, and
  * stopping it afterwards), then runs every jest tier. Extra arguments go to jest.
+ *
+ * It ends with one plain line, alone and last, counted from jest's JSON results:
+ *   381 passed, 0 failed, 1 skipped
+ * and exits non-zero when a test failed, a suite could not run, or no test ran at all.
  */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensureBroker, stopBroker } = require('./kafka-broker');
+const { summarise } = require('./test-summary');
 
 const main = async () => {
   const { brokers, startedByUs } = await ensureBroker({});
   process.stdout.write(
     `run-tests: Kafka broker at ${brokers}${startedByUs ? ' (started for this run)' : ''}\n`,
   );
-  let status = 1;
+  const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jest-results-')), 'r.json');
+  let jestStatus = 1;
   try {
     const jest = spawnSync(
       process.execPath,
       // One file at a time: the fault tests kill and restart the shared broker, which would break
       // a Kafka test running beside them on a machine with more cores.
-      [require.resolve('jest/bin/jest'), '--ci', '--runInBand', ...process.argv.slice(2)],
+      [
+        require.resolve('jest/bin/jest'),
+        '--ci',
+        '--runInBand',
+        '--json',
+        `--outputFile=${resultsFile}`,
+        ...process.argv.slice(2),
+      ],
       { stdio: 'inherit', env: { ...process.env, KAFKA_BROKERS: brokers } },
     );
-    status = jest.status ?? 1;
+    jestStatus = jest.status ?? 1;
   } finally {
     if (startedByUs) await stopBroker();
   }
-  process.exit(status);
+  let results;
+  try {
+    results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  } catch (error) {
+    process.stdout.write(`run-tests: jest wrote no results (${error.message})\n`);
+  }
+  const { line, ok } = summarise(results, jestStatus);
+  process.stdout.write(`${line}\n`);
+  process.exit(ok ? 0 : 1);
 };
 
 main().catch((error) => {
