@@ -255,6 +255,7 @@ export class EmbeddedEventStore implements EventStore {
         result: {
           nextExpectedRevision: current === undefined ? -1n : BigInt(current),
           position: positionOf(last ?? 0),
+          alreadyStored: false,
         },
         wrote: false,
       };
@@ -277,7 +278,11 @@ export class EmbeddedEventStore implements EventStore {
     this.counters.events += events.length;
     this.stmt.upsertStream.run(streamId, revision);
     return {
-      result: { nextExpectedRevision: BigInt(revision), position: positionOf(position) },
+      result: {
+        nextExpectedRevision: BigInt(revision),
+        position: positionOf(position),
+        alreadyStored: false,
+      },
       wrote: true,
     };
   }
@@ -304,7 +309,11 @@ export class EmbeddedEventStore implements EventStore {
       if (missing === found.length) return undefined;
       if (missing > 0) return 'some';
       const last = found[found.length - 1]!;
-      return { nextExpectedRevision: BigInt(current), position: positionOf(last.position) };
+      return {
+        nextExpectedRevision: BigInt(current),
+        position: positionOf(last.position),
+        alreadyStored: true,
+      };
     }
     const from = expected === NO_STREAM ? 0 : Number(expected) + 1;
     const stored = this.stmt.idsFrom.all(streamId, from, ids.length) as Array<{
@@ -316,6 +325,7 @@ export class EmbeddedEventStore implements EventStore {
     return {
       nextExpectedRevision: BigInt(from + ids.length - 1),
       position: positionOf(stored[stored.length - 1].position),
+      alreadyStored: true,
     };
   }
 

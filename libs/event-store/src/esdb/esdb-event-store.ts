@@ -72,7 +72,9 @@ export class EsdbEventStore implements EventStore {
         proposed.length === 1 && result.position
           ? { commit: result.position.commit, prepare: result.position.prepare }
           : await this.positionOf(streamId, result.nextExpectedRevision);
-      return { nextExpectedRevision: result.nextExpectedRevision, position };
+      // The server does not say whether an append was idempotent; the ESDB test-server work decides
+      // how to tell (see issue 13). Until then a redelivery racing across instances counts as new.
+      return { nextExpectedRevision: result.nextExpectedRevision, position, alreadyStored: false };
     } catch (error) {
       throw translateError(error, `append to "${streamId}"`, {
         streamId,
@@ -212,8 +214,8 @@ export class EsdbEventStore implements EventStore {
   private async streamHead(streamId: string): Promise<AppendResult> {
     const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
     return last
-      ? { nextExpectedRevision: last.revision, position: last.position }
-      : { nextExpectedRevision: -1n, position: { commit: 0n, prepare: 0n } };
+      ? { nextExpectedRevision: last.revision, position: last.position, alreadyStored: false }
+      : { nextExpectedRevision: -1n, position: { commit: 0n, prepare: 0n }, alreadyStored: false };
   }
 
   private async positionOf(streamId: string, revision: bigint): Promise<StorePosition> {

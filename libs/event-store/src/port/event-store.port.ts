@@ -36,6 +36,12 @@ export interface AppendResult {
   readonly nextExpectedRevision: bigint;
   /** Position of the last event written (or already stored, for an idempotent append). */
   readonly position: StorePosition;
+  /**
+   * True when every event was already stored where this append would have put them (EventStoreDB's
+   * idempotent append): nothing was written. Lets a writer report a redelivery that another
+   * process stored first as a duplicate.
+   */
+  readonly alreadyStored: boolean;
 }
 
 export type Direction = 'forwards' | 'backwards';
