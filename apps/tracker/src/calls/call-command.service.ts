@@ -4,22 +4,23 @@ import {
   EVENT_STORE,
   EventStore,
   NO_STREAM,
-  StoreUnavailableError,
   WrongExpectedRevisionError,
 } from '@tracker/event-store';
 import { toEventData } from '@tracker/read-model';
+import { IngestCounters } from '../ingest/ingest-counters';
 import { CallStateFolder } from './call-state-folder';
+import { backoffDelayMs, CONFLICT_BACKOFF } from './retry-backoff';
+import { StreamContendedError } from './stream-contended.error';
 
 export interface CommandOutcome {
   readonly accepted: number;
   readonly duplicates: number;
 }
 
-const MAX_ATTEMPTS = 8;
-
 /**
  * The write side: load a call's state, decide, append with the stream's revision as the expected
- * one, and on a conflict (another request or instance wrote first) reload and decide again.
+ * one, and on a conflict (another request or instance wrote first) reload and decide again, after a
+ * jittered backoff. A stream still contended after every attempt is a StreamContendedError.
  *
  * All commands for one call in one request are decided in order and appended together, so a batch
  * costs one append per call. The folded state is cached per call with its revision; a stale cache
@@ -27,15 +28,20 @@ const MAX_ATTEMPTS = 8;
  *
  * Within this process, requests for the same call take turns. Otherwise a redelivery racing its
  * original would decide against the same state, produce the same event ids and be answered
- * "accepted" by the store's idempotent append instead of "duplicate". (Across processes that race
- * can still happen: nothing is stored twice, only the reply's counts differ.)
+ * "accepted" by the store's idempotent append instead of "duplicate". Across processes the store
+ * says when an append was idempotent (`alreadyStored`), and those notifications count as duplicates.
  */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 @Injectable()
 export class CallCommandService {
   private readonly folder: CallStateFolder;
   private readonly turns = new Map<string, Promise<unknown>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly counters: IngestCounters,
+  ) {
     this.folder = new CallStateFolder(store);
   }
 
@@ -79,15 +85,17 @@ export class CallCommandService {
           revision ?? NO_STREAM,
         );
         this.folder.remember(stream, next, result.nextExpectedRevision);
+        // Another process stored these very events first (a redelivery racing its original).
+        if (result.alreadyStored) return { accepted: 0, duplicates: commands.length };
         return { accepted: commands.length - duplicates, duplicates };
       } catch (error) {
         this.folder.forget(stream);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new StoreUnavailableError(
-            `call ${callId}: still conflicting after ${attempt} attempts`,
-          );
-        }
+        this.counters.conflict();
+        if (attempt >= CONFLICT_BACKOFF.maxAttempts)
+          throw new StreamContendedError(callId, attempt);
+        this.counters.retry();
+        await sleep(backoffDelayMs(CONFLICT_BACKOFF, attempt, Math.random()));
       }
     }
   }

@@ -55,6 +55,18 @@ export class MetricsController {
         s.ingest.duplicates,
       ],
       [
+        'tracker_ingest_revision_conflicts_total',
+        'Appends that found their call stream changed by another writer',
+        'counter',
+        s.ingest.conflicts,
+      ],
+      [
+        'tracker_ingest_conflict_retries_total',
+        'Conflicted appends decided again after a jittered backoff',
+        'counter',
+        s.ingest.retries,
+      ],
+      [
         'tracker_projection_position',
         'Read model checkpoint (commit position)',
         'gauge',

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { StoreUnavailableError } from '@tracker/event-store';
+import { StreamContendedError } from '../calls/stream-contended.error';
 import { ProblemBody, ProblemException, unavailable } from './problem';
 
 /**
@@ -30,6 +31,15 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.warn(`store unavailable: ${exception.message}`);
       return this.describe(
         unavailable('store_unavailable', 'the event store is unavailable; retry later'),
+      );
+    }
+    if (exception instanceof StreamContendedError) {
+      this.logger.warn(exception.message);
+      return this.describe(
+        unavailable(
+          'write_conflict',
+          'other writers kept changing this call while the request was retried; retry later',
+        ),
       );
     }
     if (exception instanceof ProblemException) {

@@ -24,6 +24,7 @@ import { StorePosition } from '../port/position';
 import { EventRow, SCHEMA } from './schema';
 import { toStoreError } from './sqlite-errors';
 import { EmbeddedSubscription } from './embedded-subscription';
+import { CommitHealth } from './commit-health';
 
 export interface EmbeddedStoreOptions {
   /** SQLite file; its directory is created when missing. */
@@ -35,7 +36,12 @@ export interface EmbeddedStoreOptions {
   readonly pollIntervalMs?: number;
   /** How long a writer waits for the file lock held by another process before giving up. */
   readonly busyTimeoutMs?: number;
+  /** `ping()` writes a probe row when no append has committed for this long (default 5 s). */
+  readonly probeAfterIdleMs?: number;
 }
+
+/** The probe writes about as much as an append does, so it needs the space an append needs. */
+const PROBE_BYTES = Buffer.alloc(4096);
 
 /** An event as it will be written: id in its stored (lower-case) form, data already JSON. */
 interface PreparedEvent {
@@ -113,6 +119,7 @@ export class EmbeddedEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly counters = { commits: 0, appends: 0, events: 0 };
+  private readonly commitHealth: CommitHealth;
   private readonly stmt: ReturnType<EmbeddedEventStore['prepareStatements']>;
 
   private constructor(options: EmbeddedStoreOptions) {
@@ -124,6 +131,7 @@ export class EmbeddedEventStore implements EventStore {
     this.db.exec(SCHEMA);
     this.stmt = this.prepareStatements();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.commitHealth = new CommitHealth(options.probeAfterIdleMs ?? 5000);
     this.appended.setMaxListeners(0);
   }
 
@@ -162,6 +170,9 @@ export class EmbeddedEventStore implements EventStore {
       ),
       allAfter: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
       head: db.prepare('SELECT MAX(position) FROM events').raw(),
+      probe: db.prepare(
+        'INSERT INTO write_probe (id, at, bytes) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, bytes = excluded.bytes',
+      ),
     };
   }
 
@@ -209,12 +220,16 @@ export class EmbeddedEventStore implements EventStore {
         this.db.exec('COMMIT');
         this.counters.commits += 1;
         this.counters.appends += batch.length;
+        this.commitHealth.succeeded();
       } catch (error) {
-        this.db.exec('ROLLBACK');
+        // A COMMIT that fails with SQLITE_FULL or SQLITE_IOERR has already rolled back; a ROLLBACK
+        // then throws "no transaction is active" and would hide the real cause.
+        if (this.db.inTransaction) this.rollbackQuietly();
         throw error;
       }
     } catch (error) {
       const failure = toStoreError(error);
+      this.commitHealth.failed(failure);
       for (const append of batch) append.reject(failure);
       return;
     }
@@ -396,15 +411,39 @@ export class EmbeddedEventStore implements EventStore {
     return head === null || head === undefined ? undefined : positionOf(head);
   }
 
+  /**
+   * Ready means "can commit": fine when a commit succeeded lately and none failed since; otherwise
+   * a probe row is written and fsynced like an append, so a full or failing disk reads as down and
+   * recovery is seen as soon as a write succeeds again.
+   */
   async ping(): Promise<void> {
     this.assertOpen();
+    if (this.commitHealth.verdict() === 'ok') return;
     try {
-      this.db.prepare('SELECT 1').get();
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.stmt.probe.run(Date.now(), PROBE_BYTES);
+        this.db.exec('COMMIT');
+      } catch (error) {
+        if (this.db.inTransaction) this.rollbackQuietly();
+        throw error;
+      }
+      this.commitHealth.succeeded();
     } catch (error) {
+      this.commitHealth.failed(error);
       throw new StoreUnavailableError(
-        `embedded store unavailable: ${(error as Error).message}`,
+        `embedded store cannot commit: ${(error as Error).message}`,
         error,
       );
+    }
+  }
+
+  /** After a failed statement: the transaction may still be open, or SQLite may have ended it. */
+  private rollbackQuietly(): void {
+    try {
+      this.db.exec('ROLLBACK');
+    } catch {
+      // Nothing left to roll back; the caller reports the error that got us here.
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * One SQLite file holds every stream. `position` is the global order (AUTOINCREMENT, so a position
  * is never reused even after a torn tail is rolled back); `(stream_id, revision)` is unique, which
- * is what makes optimistic concurrency safe even when two processes share the file.
+ * is what makes optimistic concurrency safe even when two processes share the file. `write_probe`
+ * holds one row that readiness rewrites when no append has committed lately.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -20,6 +21,11 @@ CREATE TABLE IF NOT EXISTS streams (
   stream_id TEXT PRIMARY KEY,
   revision  INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS write_probe (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  at    INTEGER NOT NULL,
+  bytes BLOB    NOT NULL
+);
 `;
 
 export interface EventRow {
