@@ -9,6 +9,9 @@
  * minutes; copying costs only the store's appends. Run by bench/run.ts over IPC.
  */
 import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { callStreamName, parseGraphNotifications, recordCommands } from '@tracker/domain';
 import { EmbeddedEventStore, EventData, NO_STREAM } from '@tracker/event-store';
 import { CallCommandService } from '../apps/tracker/src/calls/call-command.service';
@@ -36,7 +39,8 @@ interface Template {
 
 /** Decides one call's history with the service's write path, in a scratch in-memory store. */
 const template = async (run: number, steps: number): Promise<Template> => {
-  const scratch = EmbeddedEventStore.open({ path: ':memory:' });
+  const scratchDir = mkdtempSync(join(tmpdir(), 'bench-fill-'));
+  const scratch = EmbeddedEventStore.open({ path: join(scratchDir, 'scratch.db') });
   try {
     const callId = canonicalCallId(callIdOf(run, SENTINEL));
     const items = [];
@@ -68,6 +72,7 @@ const template = async (run: number, steps: number): Promise<Template> => {
     };
   } finally {
     await scratch.close();
+    rmSync(scratchDir, { recursive: true, force: true });
   }
 };
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   callStreamName,
   CallView,
@@ -37,8 +40,11 @@ describe('CallProjector', () => {
   let stored: RecordedEvent[];
   const readModels: ReadModelStore[] = [];
 
+  let dir: string;
+
   beforeEach(async () => {
-    store = EmbeddedEventStore.open({ path: ':memory:' });
+    dir = mkdtempSync(join(tmpdir(), 'call-projector-'));
+    store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
     await store.appendToStream(callStreamName(CALL), callEvents().map(toEventData), NO_STREAM);
     stored = [];
     for await (const event of store.readAll()) stored.push(event);
@@ -47,6 +53,7 @@ describe('CallProjector', () => {
   afterEach(async () => {
     for (const readModel of readModels.splice(0)) readModel.close();
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const projector = (options?: CallProjectorOptions) => {

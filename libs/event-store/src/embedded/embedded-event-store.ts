@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
 import {
-  ANY,
   AppendResult,
   EventData,
   EventStore,
@@ -25,6 +24,8 @@ import { EventRow, SCHEMA } from './schema';
 import { toStoreError } from './sqlite-errors';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { CommitHealth } from './commit-health';
+import { WriterThread } from './writer/writer-thread';
+import type { AppendOutcome, PreparedEvent, WriterReply } from './writer/writer-protocol';
 
 export interface EmbeddedStoreOptions {
   /** SQLite file; its directory is created when missing. */
@@ -38,17 +39,8 @@ export interface EmbeddedStoreOptions {
   readonly busyTimeoutMs?: number;
   /** `ping()` writes a probe row when no append has committed for this long (default 5 s). */
   readonly probeAfterIdleMs?: number;
-}
-
-/** The probe writes about as much as an append does, so it needs the space an append needs. */
-const PROBE_BYTES = Buffer.alloc(4096);
-
-/** An event as it will be written: id in its stored (lower-case) form, data already JSON. */
-interface PreparedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
+  /** Called after each group commit (for metrics): how long the writer took, how many appends. */
+  readonly onCommit?: (commit: { durationMs: number; appends: number }) => void;
 }
 
 interface PendingAppend {
@@ -88,6 +80,12 @@ const positionOf = (n: number | bigint): StorePosition => ({
   prepare: BigInt(n),
 });
 
+const toAppendResult = (outcome: Extract<AppendOutcome, { ok: true }>): AppendResult => ({
+  nextExpectedRevision: BigInt(outcome.nextExpectedRevision),
+  position: positionOf(outcome.position),
+  alreadyStored: outcome.alreadyStored,
+});
+
 /** First column of the first row. (libsql's `pluck().get()` returns the whole row, so use raw.) */
 const scalar = <T>(statement: Database.Statement, ...args: unknown[]): T | undefined =>
   (statement.get(...args) as unknown[] | undefined)?.[0] as T | undefined;
@@ -107,23 +105,32 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
  * The default event store: one SQLite file (libsql's prebuilt binaries, see README) in WAL mode with
  * synchronous=FULL, so a commit returns only after the WAL is fsynced.
  *
- * Group commit: appends are queued and flushed together in one transaction on the next turn of the
- * event loop, so N concurrent requests cost one fsync instead of N. Each append in a batch is
- * checked on its own: a conflict rejects that append only.
+ * Writes happen in a writer thread with its own connection (`writer/`), so inserts, the COMMIT's
+ * fsync and WAL checkpoints never block this event loop; reads use this thread's connection (WAL
+ * readers do not wait for the writer). Group commit: appends queue while a commit is in flight and
+ * go together in the next one, so N concurrent requests cost one fsync instead of N. Each append in
+ * a batch is checked on its own: a conflict rejects that append only.
  */
 export class EmbeddedEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly pollIntervalMs: number;
+  private readonly writer: WriterThread;
+  private readonly onCommit?: EmbeddedStoreOptions['onCommit'];
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  private inFlight: Promise<void> | undefined;
+  private closing = false;
   private closed = false;
   private readonly counters = { commits: 0, appends: 0, events: 0 };
   private readonly commitHealth: CommitHealth;
   private readonly stmt: ReturnType<EmbeddedEventStore['prepareStatements']>;
 
   private constructor(options: EmbeddedStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    // Two connections must see one database, so a private ':memory:' one cannot work.
+    if (options.path === ':memory:')
+      throw new Error('the embedded store needs a file, not :memory:');
+    mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -132,6 +139,9 @@ export class EmbeddedEventStore implements EventStore {
     this.stmt = this.prepareStatements();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.commitHealth = new CommitHealth(options.probeAfterIdleMs ?? 5000);
+    this.onCommit = options.onCommit;
+    // Reads stay on this connection; every write goes through the writer thread's own.
+    this.writer = new WriterThread(options.path, options.busyTimeoutMs ?? 5000);
     this.appended.setMaxListeners(0);
   }
 
@@ -147,21 +157,6 @@ export class EmbeddedEventStore implements EventStore {
     const db = this.db;
     return {
       streamRevision: db.prepare('SELECT revision FROM streams WHERE stream_id = ?').raw(),
-      upsertStream: db.prepare(
-        'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
-      ),
-      insertEvent: db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      idsFrom: db.prepare(
-        'SELECT event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      findId: db.prepare(
-        'SELECT revision, position FROM events WHERE stream_id = ? AND event_id = ? LIMIT 1',
-      ),
-      lastPositionOfStream: db
-        .prepare('SELECT position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1')
-        .raw(),
       forwards: db.prepare(
         'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
       ),
@@ -170,9 +165,6 @@ export class EmbeddedEventStore implements EventStore {
       ),
       allAfter: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
       head: db.prepare('SELECT MAX(position) FROM events').raw(),
-      probe: db.prepare(
-        'INSERT INTO write_probe (id, at, bytes) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, bytes = excluded.bytes',
-      ),
     };
   }
 
@@ -181,7 +173,8 @@ export class EmbeddedEventStore implements EventStore {
     events: readonly EventData[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('embedded store is closed'));
+    if (this.closed || this.closing)
+      return Promise.reject(new StoreUnavailableError('embedded store is closed'));
     let prepared: PreparedEvent[];
     try {
       prepared = prepare(streamId, events);
@@ -197,151 +190,59 @@ export class EmbeddedEventStore implements EventStore {
     });
   }
 
+  /**
+   * Sends what is queued as one group commit, unless one is in flight: appends arriving meanwhile
+   * wait and go together in the next, so the batch grows with the load and each costs one fsync
+   * in the writer thread, never on this event loop.
+   */
   private flush(): void {
+    this.flushScheduled = false;
+    if (this.inFlight || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    this.flushScheduled = false;
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    let wrote = false;
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const now = Date.now();
-        for (const append of batch) {
-          try {
-            const result = this.applyAppend(append, now);
-            wrote ||= result.wrote;
-            outcomes.push({ ok: true, result: result.result });
-          } catch (error) {
-            if (!(error instanceof WrongExpectedRevisionError)) throw error;
-            outcomes.push({ ok: false, error });
-          }
-        }
-        this.db.exec('COMMIT');
-        this.counters.commits += 1;
-        this.counters.appends += batch.length;
-        this.commitHealth.succeeded();
-      } catch (error) {
-        // A COMMIT that fails with SQLITE_FULL or SQLITE_IOERR has already rolled back; a ROLLBACK
-        // then throws "no transaction is active" and would hide the real cause.
-        if (this.db.inTransaction) this.rollbackQuietly();
-        throw error;
-      }
-    } catch (error) {
-      const failure = toStoreError(error);
+    this.inFlight = this.writer
+      .request({
+        kind: 'commit',
+        now: Date.now(),
+        appends: batch.map((a) => ({
+          streamId: a.streamId,
+          events: a.events,
+          expected: typeof a.expected === 'bigint' ? a.expected.toString() : a.expected,
+        })),
+      })
+      .then((reply) => this.settle(batch, reply))
+      .finally(() => {
+        this.inFlight = undefined;
+        this.flush();
+      });
+  }
+
+  private settle(batch: readonly PendingAppend[], reply: WriterReply): void {
+    if (!reply.ok) {
+      const failure = toStoreError(Object.assign(new Error(reply.error.message), reply.error));
       this.commitHealth.failed(failure);
       for (const append of batch) append.reject(failure);
       return;
     }
+    this.commitHealth.succeeded();
+    this.counters.commits += 1;
+    this.counters.appends += batch.length;
+    this.onCommit?.({ durationMs: reply.commitMs ?? 0, appends: batch.length });
+    let wrote = false;
     batch.forEach((append, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) append.resolve(outcome.result);
-      else append.reject(outcome.error);
+      const outcome = reply.outcomes![i];
+      if (!outcome.ok) {
+        const actual = outcome.actual === NO_STREAM ? NO_STREAM : BigInt(outcome.actual);
+        append.reject(new WrongExpectedRevisionError(append.streamId, append.expected, actual));
+        return;
+      }
+      if (outcome.wrote) {
+        wrote = true;
+        this.counters.events += outcome.wrote;
+      }
+      append.resolve(toAppendResult(outcome));
     });
     if (wrote) this.appended.emit('appended');
-  }
-
-  /** Runs inside the batch transaction; throws WrongExpectedRevisionError to reject one append. */
-  private applyAppend(
-    { streamId, events, expected }: PendingAppend,
-    now: number,
-  ): { result: AppendResult; wrote: boolean } {
-    const current = scalar<number>(this.stmt.streamRevision, streamId);
-    const actual = current === undefined ? NO_STREAM : BigInt(current);
-    const conflict = () => new WrongExpectedRevisionError(streamId, expected, actual);
-
-    // Nothing follows the expected revision when it is the current one, so nothing can be there
-    // already: the common case skips the lookup.
-    const atHead =
-      typeof expected === 'bigint' && current !== undefined && BigInt(current) === expected;
-    const alreadyStored = atHead
-      ? undefined
-      : this.alreadyStoredAt(streamId, events, expected, current);
-    if (alreadyStored === 'some') throw conflict(); // writing the rest would reorder history
-    if (alreadyStored) return { result: alreadyStored, wrote: false };
-
-    if (expected === NO_STREAM && current !== undefined) throw conflict();
-    if (typeof expected === 'bigint' && (current === undefined || BigInt(current) !== expected))
-      throw conflict();
-
-    if (events.length === 0) {
-      const last = scalar<number>(this.stmt.lastPositionOfStream, streamId);
-      return {
-        result: {
-          nextExpectedRevision: current === undefined ? -1n : BigInt(current),
-          position: positionOf(last ?? 0),
-          alreadyStored: false,
-        },
-        wrote: false,
-      };
-    }
-    let revision = current ?? -1;
-    let position = 0;
-    for (const event of events) {
-      revision += 1;
-      const info = this.stmt.insertEvent.run(
-        streamId,
-        revision,
-        event.id,
-        event.type,
-        event.data,
-        event.metadata,
-        now,
-      );
-      position = Number(info.lastInsertRowid);
-    }
-    this.counters.events += events.length;
-    this.stmt.upsertStream.run(streamId, revision);
-    return {
-      result: {
-        nextExpectedRevision: BigInt(revision),
-        position: positionOf(position),
-        alreadyStored: false,
-      },
-      wrote: true,
-    };
-  }
-
-  /**
-   * EventStoreDB's idempotency: the same event ids already stored where this append would have put
-   * them (right after the expected revision, or anywhere in the stream for `any`) succeed without
-   * writing again. `some`: only part of them is stored (`any` only), a conflict.
-   */
-  private alreadyStoredAt(
-    streamId: string,
-    events: readonly PreparedEvent[],
-    expected: ExpectedRevision,
-    current: number | undefined,
-  ): AppendResult | 'some' | undefined {
-    if (events.length === 0 || current === undefined) return undefined;
-    const ids = events.map((e) => e.id);
-    if (expected === ANY) {
-      const found = ids.map(
-        (id) =>
-          this.stmt.findId.get(streamId, id) as { revision: number; position: number } | undefined,
-      );
-      const missing = found.filter((f) => f === undefined).length;
-      if (missing === found.length) return undefined;
-      if (missing > 0) return 'some';
-      const last = found[found.length - 1]!;
-      return {
-        nextExpectedRevision: BigInt(current),
-        position: positionOf(last.position),
-        alreadyStored: true,
-      };
-    }
-    const from = expected === NO_STREAM ? 0 : Number(expected) + 1;
-    const stored = this.stmt.idsFrom.all(streamId, from, ids.length) as Array<{
-      event_id: string;
-      position: number;
-    }>;
-    if (stored.length !== ids.length || stored.some((row, i) => row.event_id !== ids[i]))
-      return undefined;
-    return {
-      nextExpectedRevision: BigInt(from + ids.length - 1),
-      position: positionOf(stored[stored.length - 1].position),
-      alreadyStored: true,
-    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -364,7 +265,7 @@ export class EmbeddedEventStore implements EventStore {
           : this.stmt.forwards.all(streamId, Number(options.fromRevision ?? 0n), maxCount);
       return (rows as EventRow[]).map(toRecorded);
     } catch (error) {
-      throw toStoreError(error);
+      throw this.failed(error);
     }
   }
 
@@ -386,7 +287,7 @@ export class EmbeddedEventStore implements EventStore {
     try {
       return (this.stmt.allAfter.all(after, limit) as EventRow[]).map(toRecorded);
     } catch (error) {
-      throw toStoreError(error);
+      throw this.failed(error);
     }
   }
 
@@ -398,6 +299,16 @@ export class EmbeddedEventStore implements EventStore {
       this.pollIntervalMs,
       PAGE_SIZE,
     );
+  }
+
+  /**
+   * A failed read counts against readiness too: a disk that cannot be read will not take a commit
+   * either, and the next `ping()` proves it with a write before saying "up" again.
+   */
+  private failed(error: unknown): unknown {
+    const failure = toStoreError(error);
+    if (failure instanceof StoreUnavailableError) this.commitHealth.failed(failure);
+    return failure;
   }
 
   /** Commit counters: appends per commit shows how well group commit is batching. */
@@ -419,40 +330,27 @@ export class EmbeddedEventStore implements EventStore {
   async ping(): Promise<void> {
     this.assertOpen();
     if (this.commitHealth.verdict() === 'ok') return;
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        this.stmt.probe.run(Date.now(), PROBE_BYTES);
-        this.db.exec('COMMIT');
-      } catch (error) {
-        if (this.db.inTransaction) this.rollbackQuietly();
-        throw error;
-      }
+    const reply = await this.writer.request({ kind: 'probe' });
+    if (reply.ok) {
       this.commitHealth.succeeded();
-    } catch (error) {
-      this.commitHealth.failed(error);
-      throw new StoreUnavailableError(
-        `embedded store cannot commit: ${(error as Error).message}`,
-        error,
-      );
+      return;
     }
-  }
-
-  /** After a failed statement: the transaction may still be open, or SQLite may have ended it. */
-  private rollbackQuietly(): void {
-    try {
-      this.db.exec('ROLLBACK');
-    } catch {
-      // Nothing left to roll back; the caller reports the error that got us here.
-    }
+    this.commitHealth.failed(new Error(reply.error.message));
+    throw new StoreUnavailableError(`embedded store cannot commit: ${reply.error.message}`, reply);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     // Let appends already queued finish before the file is closed: they may have been promised.
-    if (this.queue.length > 0) this.flush();
+    this.closing = true;
+    while (this.inFlight || this.queue.length > 0) {
+      this.flush();
+      await this.inFlight;
+    }
     this.closed = true;
     this.appended.emit('closed');
+    await this.writer.request({ kind: 'close' });
+    await this.writer.terminate();
     this.db.close();
   }
 
