@@ -11,6 +11,7 @@
  */
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
+import { PRODUCER_RETRY } from '@tracker/fanout';
 import { CallRecordMapper } from '../apps/tracker/src/fanout/call-records';
 import { serveIpc } from './lib/procs';
 import { nowMs, round } from './lib/stats';
@@ -91,7 +92,7 @@ async function run(args: Args) {
       transactionalId: `${args.prefix}.producer`,
       idempotent: true,
       maxInFlightRequests: 1,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      retry: PRODUCER_RETRY,
     });
     await p.connect();
     await (await p.transaction()).abort();
