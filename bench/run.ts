@@ -287,12 +287,12 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
     value: fmt(svc.closed.notificationsPerSecond),
     baseline: fmt(base.closed.notificationsPerSecond),
     ratio: pct(ratio),
-    target: '≥ 60 % of ceiling',
+    target: '≥ 35 % of ceiling',
     status: target(
       'ingest throughput vs Fastify ceiling',
-      '>= 0.60',
+      '>= 0.35',
       round(ratio, 3),
-      ok ? ratio >= 0.6 : false,
+      ok ? ratio >= 0.35 : false,
     ),
   });
   row({
@@ -326,6 +326,16 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
     figure: 'cores at saturation: server/loadgen/other',
     value: `${svc.cores.saturation.server} / ${svc.cores.saturation.loadGenerator} / ${svc.cores.saturation.other}`,
     baseline: `${base.cores.saturation.server} / ${base.cores.saturation.loadGenerator} / ${base.cores.saturation.other}`,
+  });
+  // CPU per notification: the server's cores (its own process, all its threads) over its rate.
+  const cpuMs = (r: typeof svc) =>
+    (r.cores.saturation.server * 1000) / Math.max(1, r.closed.notificationsPerSecond);
+  row({
+    phase: 'ingest',
+    figure: 'CPU per notification at saturation',
+    value: `${cpuMs(svc).toFixed(3)} ms`,
+    baseline: `${cpuMs(base).toFixed(3)} ms (Fastify)`,
+    ratio: `${(cpuMs(svc) / cpuMs(base)).toFixed(1)}×`,
   });
   if ([svc, base].some((r) => busy(r.cores.saturation) || busy(r.cores.halfLoad))) {
     warnings.push(
@@ -796,8 +806,13 @@ const phaseMemory = async (loadgen: IpcClient) => {
     figure: `gRPC read p99 @${fmt(cfg.grpcRate)} req/s`,
     value: ms(grpcResult.latencyMs.p99),
     baseline: allOk ? '' : `codes ${JSON.stringify(grpcResult.codes)}`,
-    target: 'reported',
-    status: '',
+    target: '< 20 ms',
+    status: target(
+      `gRPC read p99 at ${fmt(cfg.grpcRate)} requests/s`,
+      '< 20 ms',
+      grpcResult.latencyMs.p99,
+      allOk && grpcResult.latencyMs.p99 < 20,
+    ),
   });
   row({
     phase: 'read',
@@ -822,8 +837,13 @@ const phaseMemory = async (loadgen: IpcClient) => {
       phase: 'rebuild',
       figure: `CLI rebuild of ${fmt(rebuildAtScale.events)} events (events/s)`,
       value: fmt(rebuildAtScale.eventsPerSecond),
-      target: '≥ 50,000/s',
-      status: '',
+      target: '≥ 60,000/s',
+      status: target(
+        `rebuild events/s of ${fmt(rebuildAtScale.events)} events`,
+        '>= 60000',
+        rebuildAtScale.eventsPerSecond,
+        scaled ? undefined : rebuildAtScale.eventsPerSecond >= 60_000,
+      ),
     });
   report.memory = {
     calls,
@@ -950,12 +970,12 @@ const main = async () => {
         phase: 'rebuild',
         figure: `CLI rebuild of ${fmt(r.events)} events (events/s)`,
         value: fmt(r.eventsPerSecond),
-        target: '≥ 50,000/s',
+        target: '≥ 60,000/s',
         status: target(
           'rebuild events/s',
-          '>= 50000',
+          '>= 60000',
           r.eventsPerSecond,
-          r.eventsPerSecond >= 50_000,
+          r.eventsPerSecond >= 60_000,
         ),
       });
       report.rebuild = r;
