@@ -6,7 +6,7 @@ import {
   PROTO_LOADER_OPTIONS,
   PROTO_ROOT,
 } from '@tracker/contracts';
-import { CallProjector } from '@tracker/read-model';
+import { Projection } from '@tracker/read-model';
 import { fixture, RunningService, startService } from './support/running-service';
 
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
@@ -335,7 +335,7 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
   });
 
   it('WatchCall ends cleanly when the client cancels, leaving no listener behind', async () => {
-    const projector = service.app.get(CallProjector);
+    const projector = service.app.get(Projection);
     await service.post('/api/calls', fixture('graph/answer-incoming.json'));
     await service.settle();
     const before = projector.changes.listenerCount('call');

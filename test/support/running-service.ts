@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { CallProjector } from '@tracker/read-model';
+import { Projection } from '@tracker/read-model';
 import { loadConfig } from '../../apps/tracker/src/config/config';
 import { createApp } from '../../apps/tracker/src/create-app';
 import { freePort } from './service-process';
@@ -24,6 +24,9 @@ export const startService = async (env: Record<string, string> = {}) => {
     READ_MODEL_PATH: join(dir, 'read-model.db'),
     LOG_LEVEL: 'error',
     AUTH_MODE: 'none',
+    // In-process: a projection thread would load the TypeScript sources again (seconds). The
+    // thread is covered by the tests that run the service as a process.
+    PROJECTION: 'inline',
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: env.GRPC_PORT ?? String(await freePort()),
     ...env,
@@ -35,7 +38,7 @@ export const startService = async (env: Record<string, string> = {}) => {
   const grpcAddress = `${config.grpc.host}:${config.grpc.port}`;
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const store = app.get<EventStore>(EVENT_STORE);
-  const projector = app.get(CallProjector);
+  const projector = app.get(Projection);
 
   const request = async (
     method: string,

@@ -11,7 +11,6 @@ import {
 } from '@tracker/domain';
 import {
   batches,
-  comparePositions,
   EventStore,
   formatPosition,
   RecordedEvent,
@@ -20,6 +19,7 @@ import {
 } from '@tracker/event-store';
 import { CALLS_PROJECTION, CallWrite, ReadModelStore } from './read-model.store';
 import { CachedState, StateCache } from './state-cache';
+import { Projection, ProjectionStatus } from './projection';
 import { toCallEvent } from './stored-call-event';
 
 export interface ProjectorLogger {
@@ -47,8 +47,7 @@ export interface CallProjectorOptions {
  * transaction; an event at or below a call's stored revision is skipped, so a replayed batch
  * changes nothing. It must be the only writer of its read model: it keeps the states it committed.
  */
-export class CallProjector {
-  /** Emits `call` with the new CallView after each committed batch (WatchCall, tests). */
+export class CallProjector extends Projection {
   readonly changes = new EventEmitter();
   private subscription: StoreSubscription | undefined;
   private running: Promise<void> | undefined;
@@ -70,11 +69,12 @@ export class CallProjector {
     private readonly logger: ProjectorLogger,
     options: CallProjectorOptions = {},
   ) {
+    super();
     this.changes.setMaxListeners(0);
     this.cache = new StateCache(options.cachedCalls ?? 2000);
   }
 
-  get status(): { position?: StorePosition; projectedEvents: number } {
+  get status(): ProjectionStatus {
     return { position: this.position, projectedEvents: this.projected };
   }
 
@@ -89,16 +89,6 @@ export class CallProjector {
     await this.subscription?.close();
     await this.running;
     this.running = undefined;
-  }
-
-  /** Resolves once everything up to `position` is in the read model (read-your-writes). */
-  async waitFor(position: StorePosition, timeoutMs = 10_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.position || comparePositions(this.position, position) < 0) {
-      if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return true;
   }
 
   /** Empties the read model, for a rebuild from the start of the store. */
@@ -162,6 +152,7 @@ export class CallProjector {
     this.position = last;
     this.projected += batch.length;
     for (const write of writes) this.changes.emit('call', write.view satisfies CallView);
+    this.changes.emit('batch', last);
   }
 
   private load(callId: string): Folded {

@@ -1,3 +1,4 @@
+export * from './projection';
 export * from './call-projector';
 export * from './read-model.store';
 export * from './state-cache';

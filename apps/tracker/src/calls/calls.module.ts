@@ -1,8 +1,8 @@
 import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { deadlineBounds } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { deadlineBounds } from '@tracker/domain';
+import { CallProjector, Projection, ReadModelStore } from '@tracker/read-model';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { IngestController } from '../ingest/ingest.controller';
 import { IngestNotificationsHandler } from '../ingest/ingest-notifications.command';
@@ -10,6 +10,7 @@ import { QueryController } from '../query/query.controller';
 import { CallCommandService } from './call-command.service';
 import { DeadlineWatcher } from './deadline-watcher.service';
 import { IngestCounters } from '../ingest/ingest-counters';
+import { ProjectionThread } from './projection/projection-thread';
 
 @Module({
   imports: [CqrsModule.forRoot()],
@@ -25,22 +26,33 @@ import { IngestCounters } from '../ingest/ingest-counters';
       useFactory: (config: AppConfig) => new ReadModelStore(config.readModelPath),
     },
     {
-      provide: CallProjector,
+      provide: Projection,
       inject: [EVENT_STORE, ReadModelStore, APP_CONFIG],
       useFactory: (store: EventStore, readModel: ReadModelStore, config: AppConfig) =>
-        new CallProjector(
-          store,
-          readModel,
-          deadlineBounds(config.deadlines.bounds),
-          new Logger('Projection'),
-        ),
+        config.projection === 'thread'
+          ? // ReadModelStore (above) only reads then: the thread is the read model's writer.
+            new ProjectionThread(
+              {
+                store: config.store,
+                readModelPath: config.readModelPath,
+                bounds: config.deadlines.bounds,
+              },
+              store,
+              new Logger('Projection'),
+            )
+          : new CallProjector(
+              store,
+              readModel,
+              deadlineBounds(config.deadlines.bounds),
+              new Logger('Projection'),
+            ),
     },
   ],
-  exports: [CallCommandService, ReadModelStore, CallProjector, IngestCounters],
+  exports: [CallCommandService, ReadModelStore, Projection, IngestCounters],
 })
 export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
-    private readonly projector: CallProjector,
+    private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
   ) {}
 

@@ -5,7 +5,7 @@ import { Observable } from 'rxjs';
 import { CallView } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { readCallHistory } from '../calls/call-history';
-import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { Projection, ReadModelStore } from '@tracker/read-model';
 import { invalidArgument, notFound, requireId } from './grpc-errors';
 import {
   CallMessage,
@@ -35,7 +35,7 @@ interface ListCallsRequest {
 export class CallTrackerGrpcController {
   constructor(
     private readonly readModel: ReadModelStore,
-    private readonly projector: CallProjector,
+    private readonly projector: Projection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 

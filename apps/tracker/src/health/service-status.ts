@@ -7,7 +7,7 @@ import {
   StorePosition,
 } from '@tracker/event-store';
 import { KafkaPublisher } from '@tracker/fanout';
-import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { Projection, ReadModelStore } from '@tracker/read-model';
 import { IngestCounters } from '../ingest/ingest-counters';
 
 /** How far behind `position` is from `head`, in the store's position units (events, for the embedded store). */
@@ -19,7 +19,7 @@ const lag = (head: StorePosition | undefined, position: StorePosition | undefine
 export class ServiceStatus {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly projector: CallProjector,
+    private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
     private readonly ingest: IngestCounters,
     @Optional() @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher | null,

@@ -39,6 +39,11 @@ export interface EmbeddedStoreOptions {
   readonly busyTimeoutMs?: number;
   /** `ping()` writes a probe row when no append has committed for this long (default 5 s). */
   readonly probeAfterIdleMs?: number;
+  /**
+   * A reader only (e.g. a projection thread beside the writing one): no writer thread, appends are
+   * refused. Call `notifyAppended()` when the writer says it committed, to wake subscriptions.
+   */
+  readonly readOnly?: boolean;
   /** Called after each group commit (for metrics): how long the writer took, how many appends. */
   readonly onCommit?: (commit: { durationMs: number; appends: number }) => void;
 }
@@ -115,7 +120,7 @@ export class EmbeddedEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly pollIntervalMs: number;
-  private readonly writer: WriterThread;
+  private readonly writer: WriterThread | undefined;
   private readonly onCommit?: EmbeddedStoreOptions['onCommit'];
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
@@ -141,7 +146,9 @@ export class EmbeddedEventStore implements EventStore {
     this.commitHealth = new CommitHealth(options.probeAfterIdleMs ?? 5000);
     this.onCommit = options.onCommit;
     // Reads stay on this connection; every write goes through the writer thread's own.
-    this.writer = new WriterThread(options.path, options.busyTimeoutMs ?? 5000);
+    this.writer = options.readOnly
+      ? undefined
+      : new WriterThread(options.path, options.busyTimeoutMs ?? 5000);
     this.appended.setMaxListeners(0);
   }
 
@@ -175,6 +182,7 @@ export class EmbeddedEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (this.closed || this.closing)
       return Promise.reject(new StoreUnavailableError('embedded store is closed'));
+    if (!this.writer) return Promise.reject(new InvalidAppendError('this store is read-only'));
     let prepared: PreparedEvent[];
     try {
       prepared = prepare(streamId, events);
@@ -200,16 +208,15 @@ export class EmbeddedEventStore implements EventStore {
     if (this.inFlight || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    this.inFlight = this.writer
-      .request({
-        kind: 'commit',
-        now: Date.now(),
-        appends: batch.map((a) => ({
-          streamId: a.streamId,
-          events: a.events,
-          expected: typeof a.expected === 'bigint' ? a.expected.toString() : a.expected,
-        })),
-      })
+    this.inFlight = this.writer!.request({
+      kind: 'commit',
+      now: Date.now(),
+      appends: batch.map((a) => ({
+        streamId: a.streamId,
+        events: a.events,
+        expected: typeof a.expected === 'bigint' ? a.expected.toString() : a.expected,
+      })),
+    })
       .then((reply) => this.settle(batch, reply))
       .finally(() => {
         this.inFlight = undefined;
@@ -311,6 +318,17 @@ export class EmbeddedEventStore implements EventStore {
     return failure;
   }
 
+  /** Calls `listener` after each commit that wrote events; returns what stops that. */
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  /** Another connection in this process committed appends: wake live subscriptions now. */
+  notifyAppended(): void {
+    this.appended.emit('appended');
+  }
+
   /** Commit counters: appends per commit shows how well group commit is batching. */
   get stats(): Readonly<{ commits: number; appends: number; events: number }> {
     return { ...this.counters };
@@ -329,6 +347,10 @@ export class EmbeddedEventStore implements EventStore {
    */
   async ping(): Promise<void> {
     this.assertOpen();
+    if (!this.writer) {
+      this.readPageAfter(Number.MAX_SAFE_INTEGER, 1); // a reader is healthy when it can read
+      return;
+    }
     if (this.commitHealth.verdict() === 'ok') return;
     const reply = await this.writer.request({ kind: 'probe' });
     if (reply.ok) {
@@ -349,8 +371,10 @@ export class EmbeddedEventStore implements EventStore {
     }
     this.closed = true;
     this.appended.emit('closed');
-    await this.writer.request({ kind: 'close' });
-    await this.writer.terminate();
+    if (this.writer) {
+      await this.writer.request({ kind: 'close' });
+      await this.writer.terminate();
+    }
     this.db.close();
   }
 

@@ -1,0 +1,17 @@
+import type { CallView } from '@tracker/domain';
+import type { AppConfig } from '../../config/config';
+
+/** What the projection thread is started with (structured-cloneable). */
+export interface ProjectionWorkerData {
+  readonly store: AppConfig['store'];
+  readonly readModelPath: string;
+  readonly bounds: AppConfig['deadlines']['bounds'];
+}
+
+export type ToProjection = { readonly kind: 'appended' } | { readonly kind: 'stop' };
+
+export type FromProjection =
+  | { readonly kind: 'status'; readonly position?: string; readonly projectedEvents: number }
+  | { readonly kind: 'calls'; readonly views: readonly CallView[] }
+  | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }
+  | { readonly kind: 'stopped' };

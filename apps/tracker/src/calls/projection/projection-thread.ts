@@ -1,0 +1,105 @@
+import { EventEmitter } from 'node:events';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EventStore, parsePosition } from '@tracker/event-store';
+import { Projection, ProjectionStatus } from '@tracker/read-model';
+import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
+
+export interface ProjectionThreadLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** From source (ts-node, jest) the worker is TypeScript and needs the same loaders as the parent. */
+const loadersFor = (entry: string): string[] =>
+  entry.endsWith('.ts')
+    ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register']
+    : [];
+
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * The read model's projection in a thread of its own (projection-worker.ts), so that folding and
+ * the read model's writes use the second core instead of delaying HTTP answers. Seen from here it
+ * is a Projection like any other: status, changes, waitFor. The built service runs the worker from
+ * `projection-worker.js` beside the bundle (a second webpack entry).
+ */
+export class ProjectionThread extends Projection {
+  readonly changes = new EventEmitter();
+  private worker: Worker | undefined;
+  private current: ProjectionStatus = { projectedEvents: 0 };
+  private stopped: Promise<void> | undefined;
+  private unwatch: (() => void) | undefined;
+
+  constructor(
+    private readonly data: ProjectionWorkerData,
+    private readonly store: EventStore,
+    private readonly logger: ProjectionThreadLogger,
+  ) {
+    super();
+    this.changes.setMaxListeners(0);
+  }
+
+  get status(): ProjectionStatus {
+    return this.current;
+  }
+
+  start(): void {
+    if (this.worker) return;
+    const entry = join(__dirname, `projection-worker${extname(__filename)}`);
+    const worker = new Worker(entry, {
+      workerData: this.data,
+      execArgv: loadersFor(entry),
+      // swc instead of tsc when ts-node loads the sources: the thread starts in about a second.
+      env: { ...process.env, TS_NODE_SWC: 'true' },
+    });
+    this.worker = worker;
+    worker.on('message', (message: FromProjection) => this.receive(message));
+    worker.on('error', (error) => this.logger.error(`projection thread: ${error.stack ?? error}`));
+    this.stopped = new Promise((resolve) => worker.once('exit', () => resolve()));
+    // The embedded store's writes happen in this process: tell the thread at once, so it does not
+    // wait for its poll to see them.
+    const embedded = this.store as { onAppended?: (listener: () => void) => () => void };
+    this.unwatch = embedded.onAppended?.(() => this.send({ kind: 'appended' }));
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.unwatch?.();
+    this.send({ kind: 'stop' });
+    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+    await this.stopped;
+    clearTimeout(timer);
+    this.worker = undefined;
+  }
+
+  private send(message: ToProjection): void {
+    this.worker?.postMessage(message);
+  }
+
+  private receive(message: FromProjection): void {
+    switch (message.kind) {
+      case 'status':
+        this.current = {
+          position: message.position ? parsePosition(message.position) : undefined,
+          projectedEvents: message.projectedEvents,
+        };
+        return;
+      case 'calls':
+        for (const view of message.views) this.changes.emit('call', view);
+        if (this.current.position) this.changes.emit('batch', this.current.position);
+        return;
+      case 'log':
+        this.logger[message.level](message.message);
+        return;
+      case 'stopped':
+        return;
+      default: {
+        const unknown: never = message;
+        this.logger.warn(`projection thread: unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}

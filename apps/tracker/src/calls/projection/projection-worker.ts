@@ -1,0 +1,72 @@
+/**
+ * The projection thread's entry: it follows the store and keeps the read model, so folding and the
+ * read model's SQLite writes never run on the event loop that answers HTTP. It talks to its parent
+ * only through messages (projection-protocol.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CallView, deadlineBounds } from '@tracker/domain';
+import {
+  EmbeddedEventStore,
+  EsdbEventStore,
+  EventStore,
+  formatPosition,
+} from '@tracker/event-store';
+import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
+
+const port = parentPort!;
+const data = workerData as ProjectionWorkerData;
+const send = (message: FromProjection) => port.postMessage(message);
+
+const openReader = async (store: ProjectionWorkerData['store']): Promise<EventStore> =>
+  store.kind === 'esdb'
+    ? EsdbEventStore.connect(store.connectionString)
+    : EmbeddedEventStore.open({ path: store.path, readOnly: true });
+
+const main = async () => {
+  const store = await openReader(data.store);
+  const readModel = new ReadModelStore(data.readModelPath);
+  const projector = new CallProjector(store, readModel, deadlineBounds(data.bounds), {
+    log: (message) => send({ kind: 'log', level: 'log', message }),
+    warn: (message) => send({ kind: 'log', level: 'warn', message }),
+  });
+  // One message per committed batch, not one per call: the parent re-emits each view.
+  let views: CallView[] = [];
+  projector.changes.on('call', (view: CallView) => views.push(view));
+  projector.changes.on('batch', () => {
+    const { position, projectedEvents } = projector.status;
+    send({ kind: 'status', position: position && formatPosition(position), projectedEvents });
+    if (views.length > 0) send({ kind: 'calls', views });
+    views = [];
+  });
+  port.on('message', async (message: ToProjection) => {
+    switch (message.kind) {
+      case 'appended':
+        if (store instanceof EmbeddedEventStore) store.notifyAppended();
+        return;
+      case 'stop':
+        await projector.stop();
+        readModel.close();
+        await store.close();
+        send({ kind: 'stopped' });
+        port.close();
+        return;
+      default: {
+        const unknown: never = message;
+        throw new Error(`projection thread: unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  });
+  const { position } = projector.status;
+  send({ kind: 'status', position: position && formatPosition(position), projectedEvents: 0 });
+  projector.start();
+};
+
+main().catch((error) => {
+  send({
+    kind: 'log',
+    level: 'error',
+    message: `projection thread failed: ${error?.stack ?? error}`,
+  });
+  process.exit(1);
+});
