@@ -30,6 +30,16 @@ export interface ListCallsFilter {
   readonly limit: number;
 }
 
+/**
+ * What a row keeps of a call's state for the projector to go on from: all of it but the keys of the
+ * notifications seen, which only the write side needs (to recognise redeliveries) and which grow
+ * with every notification of the call.
+ */
+const projectorState = (state: CallState): CallState =>
+  Object.keys(state.seenNotificationKeys).length === 0
+    ? state
+    : { ...state, seenNotificationKeys: {} };
+
 /** SQLite file holding the call and operation views (see schema.ts). */
 export class ReadModelStore {
   private readonly db: Database.Database;
@@ -101,7 +111,7 @@ export class ReadModelStore {
           w.view.updatedAt,
           w.nextDeadline ?? null,
           Number(w.revision),
-          JSON.stringify(w.state),
+          JSON.stringify(projectorState(w.state)),
           JSON.stringify(w.view),
         );
         for (const op of w.operations) {

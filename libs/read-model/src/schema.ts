@@ -1,6 +1,6 @@
 /**
- * The read model: one row per call (its folded state, for the projector, and its view, for
- * queries) and one per operation, plus the projector's checkpoint, all written in the same
+ * The read model: one row per call (its folded state without the notification keys, for the
+ * projector, and its view, for queries) and one per operation, plus the projector's checkpoint, all written in the same
  * transaction so a restart resumes exactly where the last committed batch ended.
  */
 export const READ_MODEL_SCHEMA = `
