@@ -2,3 +2,4 @@ export * from './fanout-record';
 export * from './kafka-publisher';
 export * from './progress';
 export * from './topics';
+export * from './leadership';

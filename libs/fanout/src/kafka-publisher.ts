@@ -8,7 +8,7 @@ import {
   StoreSubscription,
 } from '@tracker/event-store';
 import type { FanoutRecord, TopicSpec } from './fanout-record';
-import { PublisherProgress } from './progress';
+import { progressTopicSpec, PublisherProgress } from './progress';
 import { ensureTopics } from './topics';
 
 export type RecordsFor = (event: RecordedEvent) => Promise<readonly FanoutRecord[]>;
@@ -163,10 +163,8 @@ export class KafkaPublisher {
     const { kafka, topics, transactionalId, progressTopic, progressGroupId, logger } = this.options;
     this.admin = kafka.admin();
     await this.admin.connect();
-    await ensureTopics(
-      this.admin,
-      [...topics, { name: progressTopic, compacted: true, partitions: 2 }],
-      (m) => logger.warn(m),
+    await ensureTopics(this.admin, [...topics, progressTopicSpec(progressTopic)], (m) =>
+      logger.warn(m),
     );
     this.producer = kafka.producer({
       transactionalId,

@@ -1,5 +1,13 @@
 import type { Admin, Transaction } from 'kafkajs';
 import type { StorePosition } from '@tracker/event-store';
+import type { TopicSpec } from './fanout-record';
+
+/** The progress topic holds no records; it needs its two partitions for the two offsets. */
+export const progressTopicSpec = (name: string): TopicSpec => ({
+  name,
+  compacted: true,
+  partitions: 2,
+});
 
 /**
  * Where the publisher is, kept in Kafka itself so that it commits atomically with the records: the

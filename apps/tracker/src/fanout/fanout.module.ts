@@ -8,11 +8,12 @@ import {
 } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { KafkaPublisher } from '@tracker/fanout';
+import { KafkaPublisher, PublisherLeadership } from '@tracker/fanout';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { CallRecordMapper } from './call-records';
+import { fanoutTopics } from './fanout-topics';
 
-const createPublisher = (config: AppConfig, store: EventStore): KafkaPublisher | null => {
+const createLeadership = (config: AppConfig, store: EventStore): PublisherLeadership | null => {
   const logger = new Logger('Fanout');
   const kafka = config.kafka;
   if (!kafka) {
@@ -22,45 +23,59 @@ const createPublisher = (config: AppConfig, store: EventStore): KafkaPublisher |
     return null;
   }
   logger.log(`Kafka fan-out to ${kafka.brokers.join(',')} as "${kafka.transactionalId}"`);
-  const topics = kafka.topics;
-  return new KafkaPublisher({
-    kafka: new Kafka({
-      clientId: kafka.clientId,
-      brokers: [...kafka.brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-    }),
-    store,
-    recordsFor: new CallRecordMapper(store, topics).recordsFor,
-    topics: [
-      { name: topics.callState, compacted: true, partitions: kafka.partitions },
-      { name: topics.operationState, compacted: true, partitions: kafka.partitions },
-      { name: topics.callEvents, compacted: false, partitions: kafka.partitions },
-    ],
-    transactionalId: kafka.transactionalId,
-    progressTopic: `${kafka.transactionalId}.progress`,
-    progressGroupId: `${kafka.transactionalId}.progress`,
+  const client = new Kafka({
+    clientId: kafka.clientId,
+    brokers: [...kafka.brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
+  const topics = fanoutTopics(kafka);
+  const recordsFor = new CallRecordMapper(store, kafka.topics).recordsFor;
+  return new PublisherLeadership({
+    kafka: client,
+    groupId: topics.coordinationGroupId,
+    topic: topics.coordination.name,
+    newPublisher: () =>
+      new KafkaPublisher({
+        kafka: client,
+        store,
+        recordsFor,
+        topics: topics.published,
+        transactionalId: kafka.transactionalId,
+        progressTopic: topics.progress.name,
+        progressGroupId: topics.progressGroupId,
+        logger,
+      }),
     logger,
   });
 };
 
-/** Publishes from a store subscription when KAFKA_BROKERS is set; `KafkaPublisher` is null otherwise. */
+/**
+ * Kafka fan-out when KAFKA_BROKERS is set (`PublisherLeadership` is null otherwise): every instance
+ * joins the election, and the elected one publishes from a store subscription.
+ */
 @Module({
   providers: [
-    { provide: KafkaPublisher, inject: [APP_CONFIG, EVENT_STORE], useFactory: createPublisher },
+    {
+      provide: PublisherLeadership,
+      inject: [APP_CONFIG, EVENT_STORE],
+      useFactory: createLeadership,
+    },
   ],
-  exports: [KafkaPublisher],
+  exports: [PublisherLeadership],
 })
 export class FanoutModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
-    @Optional() @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher | null,
+    @Optional()
+    @Inject(PublisherLeadership)
+    private readonly leadership: PublisherLeadership | null,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.publisher?.start();
+    this.leadership?.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.publisher?.stop();
+    await this.leadership?.stop();
   }
 }

@@ -22,8 +22,9 @@ export class HealthController {
 
   /**
    * Ready to accept notifications: the store answers. 503 otherwise, so balancers route away.
-   * Kafka fan-out is reported (state and lag) but never makes the service unready: ingest keeps
-   * accepting while the broker is away and the publisher catches up when it returns.
+   * Kafka fan-out is reported (role, state and lag) but never makes the service unready: ingest
+   * keeps accepting while the broker is away and the publisher catches up when it returns, and a
+   * standby instance (another one publishes) serves like any other.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {

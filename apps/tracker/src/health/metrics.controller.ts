@@ -99,6 +99,12 @@ export class MetricsController {
         s.fanout?.transactions,
       ],
       [
+        'tracker_fanout_active',
+        'Whether this instance is the elected Kafka publisher (1) or a standby (0)',
+        'gauge',
+        s.fanout && Number(s.fanout.role === 'active'),
+      ],
+      [
         'tracker_fanout_running',
         'Whether the Kafka publisher is running (1) or not (0)',
         'gauge',

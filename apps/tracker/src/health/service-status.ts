@@ -6,7 +6,7 @@ import {
   formatPosition,
   StorePosition,
 } from '@tracker/event-store';
-import { KafkaPublisher } from '@tracker/fanout';
+import { PublisherLeadership } from '@tracker/fanout';
 import { Projection, ReadModelStore } from '@tracker/read-model';
 import { IngestCounters } from '../ingest/ingest-counters';
 
@@ -22,13 +22,16 @@ export class ServiceStatus {
     private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
     private readonly ingest: IngestCounters,
-    @Optional() @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher | null,
+    @Optional()
+    @Inject(PublisherLeadership)
+    private readonly leadership: PublisherLeadership | null,
   ) {}
 
   async snapshot() {
     const head = await this.store.headPosition().catch(() => undefined);
     const projection = this.projector.status;
-    const fanout = this.publisher?.currentStatus;
+    const fanout = this.leadership?.currentStatus;
+    const active = fanout?.role === 'active';
     return {
       head,
       store: this.store instanceof EmbeddedEventStore ? this.store.stats : undefined,
@@ -39,12 +42,14 @@ export class ServiceStatus {
         calls: this.readModel.callCount(),
       },
       fanout: fanout && {
+        role: fanout.role,
         state: fanout.state,
         publishedPosition: fanout.publishedPosition,
         publishedEvents: fanout.publishedEvents,
         transactions: fanout.transactions,
         lastError: fanout.lastError,
-        lag: lag(head, fanout.publishedPosition),
+        // A standby publishes nothing: the lag is the active instance's to report.
+        lag: active ? lag(head, fanout.publishedPosition) : undefined,
       },
     };
   }
@@ -52,11 +57,13 @@ export class ServiceStatus {
   /** The fan-out part of /health/ready: informative, never a reason to refuse notifications. */
   async fanoutReport() {
     // Not snapshot(): a readiness probe must not count the read model's rows every time.
-    const fanout = this.publisher?.currentStatus;
+    const fanout = this.leadership?.currentStatus;
     if (!fanout) return { status: 'off' as const };
+    if (fanout.role === 'standby') return { status: 'standby' as const, role: fanout.role };
     const head = await this.store.headPosition().catch(() => undefined);
     return {
       status: fanout.state,
+      role: fanout.role,
       publishedPosition: fanout.publishedPosition ? formatPosition(fanout.publishedPosition) : null,
       headPosition: head ? formatPosition(head) : null,
       lag: lag(head, fanout.publishedPosition),
