@@ -3,56 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ANY, EmbeddedEventStore } from '@tracker/event-store';
+import { EmbeddedEventStore } from '@tracker/event-store';
 import { KafkaPublisher, KafkaPublisherOptions } from './kafka-publisher';
+import { brokerIsLocal, readCommitted, runKafkaSh, testKafka } from './testing/kafka-test-kit';
 import {
-  brokerIsLocal,
-  readCommitted,
-  runKafkaSh,
-  Seen,
-  testKafka,
-} from './testing/kafka-test-kit';
+  appendEvents,
+  expectExactlyOnceInOrder,
+  testPublisherOptions,
+  waitUntil,
+} from './testing/publisher-fixtures';
 
 const repoRoot = resolve(__dirname, '../../..');
-const quiet = process.env.DEBUG_PUBLISHER
-  ? console
-  : { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-const appendEvents = async (store: EmbeddedEventStore, streams: number, perStream: number) => {
-  for (let n = 0; n < perStream; n++) {
-    await Promise.all(
-      Array.from({ length: streams }, (_, s) =>
-        store.appendToStream(
-          `stream-${s}`,
-          [{ id: randomUUID(), type: 'Tested', data: { s, n } }],
-          ANY,
-        ),
-      ),
-    );
-  }
-};
-
-/** Every stored event exactly once, and per key in revision order. */
-const expectExactlyOnceInOrder = (seen: Seen[], expected: number) => {
-  const ids = seen.map((r) => JSON.parse(r.value).id);
-  expect(new Set(ids).size).toBe(ids.length);
-  expect(ids).toHaveLength(expected);
-  const byKey = new Map<string, number[]>();
-  for (const record of seen) {
-    byKey.set(record.key, [...(byKey.get(record.key) ?? []), JSON.parse(record.value).revision]);
-  }
-  for (const revisions of byKey.values()) {
-    expect(revisions).toEqual(revisions.map((_, i) => i));
-  }
-};
-
-const waitUntil = async (condition: () => boolean, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('KafkaPublisher on a real broker', () => {
   let dir: string;
@@ -64,24 +25,7 @@ describe('KafkaPublisher on a real broker', () => {
   /** A publisher over the test's store and topics, started, and stopped after the test. */
   const publisher = async (overrides: Partial<KafkaPublisherOptions> = {}) => {
     const created = new KafkaPublisher({
-      kafka,
-      store,
-      transactionalId: `${prefix}.tx`,
-      progressTopic: `${prefix}.progress`,
-      progressGroupId: `${prefix}.progress`,
-      topics: [{ name: `${prefix}.events`, compacted: false, partitions: 3 }],
-      maxBatch: 50,
-      retryInitialMs: 100,
-      retryMaxMs: 1000,
-      recordsFor: async (event) => [
-        {
-          topic: `${prefix}.events`,
-          key: event.streamId,
-          value: JSON.stringify({ id: event.id, revision: Number(event.revision) }),
-          headers: { ce_id: event.id },
-        },
-      ],
-      logger: quiet,
+      ...testPublisherOptions(prefix, kafka, store),
       ...overrides,
     });
     started.push(created);

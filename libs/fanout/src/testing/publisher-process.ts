@@ -5,25 +5,14 @@
 import { EmbeddedEventStore } from '@tracker/event-store';
 import { KafkaPublisher } from '../kafka-publisher';
 import { testKafka } from './kafka-test-kit';
+import { testPublisherOptions } from './publisher-fixtures';
 
 const [storePath, prefix, transactionalId] = process.argv.slice(2);
 const store = EmbeddedEventStore.open({ path: storePath, pollIntervalMs: 20 });
 const publisher = new KafkaPublisher({
-  kafka: testKafka('publisher-process'),
-  store,
+  ...testPublisherOptions(prefix, testKafka('publisher-process'), store),
   transactionalId,
-  progressTopic: `${prefix}.progress`,
-  progressGroupId: `${prefix}.progress`,
-  topics: [{ name: `${prefix}.events`, compacted: false, partitions: 3 }],
   maxBatch: 25,
-  recordsFor: async (event) => [
-    {
-      topic: `${prefix}.events`,
-      key: event.streamId,
-      value: JSON.stringify({ id: event.id, revision: Number(event.revision) }),
-      headers: { ce_id: event.id },
-    },
-  ],
   logger: {
     log: () => undefined,
     warn: () => undefined,
