@@ -6,36 +6,29 @@ import {
   brokerIsLocal,
   runKafkaSh,
   serviceKafkaEnv,
-  testKafka,
   topicNames,
-  TopicNames,
 } from '../libs/fanout/src/testing/kafka-test-kit';
 import {
   eventually,
   getJson,
-  Json,
-  metric,
   ServiceProcess,
   spawnService,
   waitReady,
 } from './support/service-process';
 import { kafkaShAsync } from './support/faults/broker';
 import {
-  concernsOperation,
-  latestByKey,
-  readStoreFile,
-  readTopics,
-  storeProblems,
-  summarise,
-  topicProblems,
-} from './support/faults/verify';
+  callViews,
+  expectTopicsMatchStore,
+  fanoutSettled,
+  projectionSettled,
+} from './support/faults/settle';
+import { readStoreFile, storeProblems, summarise } from './support/faults/verify';
 import {
   buildWorkload,
   Ledger,
   postBatch,
   runLoad,
   STEPS_PER_CALL,
-  WorkloadCall,
 } from './support/faults/workload';
 
 /**
@@ -51,66 +44,6 @@ const note = (message: string, details: unknown = '') => {
   if (process.env.FAULTS_DEBUG) {
     process.stderr.write(`[faults +${Date.now() - t0} ms] ${message} ${JSON.stringify(details)}\n`);
   }
-};
-
-/** The topics hold exactly what the store holds, in order, and each call's newest state is its view. */
-const expectTopicsMatchStore = async (
-  prefix: string,
-  topics: TopicNames,
-  stored: ReturnType<typeof summarise>,
-  calls: ReturnType<typeof buildWorkload>,
-  views: Awaited<ReturnType<typeof callViews>>,
-  phase: string,
-) => {
-  const operationRecords = stored.events.filter(concernsOperation).length;
-  const seen = await readTopics(
-    testKafka(prefix),
-    topics,
-    {
-      callEvents: stored.events.length,
-      callState: stored.events.length,
-      operationState: operationRecords,
-    },
-    30_000,
-  );
-  note(`${phase}: topics read`, { events: stored.events.length });
-  expect(topicProblems(stored, seen)).toEqual([]);
-  expect(seen.callEvents).toHaveLength(stored.events.length);
-  expect(seen.callState).toHaveLength(stored.events.length);
-  expect(seen.operationState).toHaveLength(operationRecords);
-  const latest = latestByKey(seen.callState);
-  expect(latest.size).toBe(calls.length);
-  for (const call of calls) {
-    expect(JSON.parse(latest.get(call.callId)!.value)).toEqual(views.get(call.callId));
-  }
-};
-
-/** Waits until the read model has projected everything stored (the store head is shared). */
-const projectionSettled = (service: ServiceProcess, timeoutMs = 20_000) =>
-  eventually(
-    `${service.name}'s projection lag 0`,
-    () => metric(service, 'tracker_projection_lag'),
-    (lag) => lag === 0,
-    timeoutMs,
-  );
-
-/** Waits until the publisher runs and everything stored is committed to Kafka. */
-const fanoutSettled = (service: ServiceProcess, timeoutMs = 30_000) =>
-  eventually(
-    `${service.name}'s fan-out to catch up`,
-    async () => (await getJson(service, '/health/ready')).body?.checks?.fanout,
-    (fanout) => fanout?.status === 'running' && fanout.lag === 0,
-    timeoutMs,
-  );
-
-const callViews = async (service: ServiceProcess, calls: readonly WorkloadCall[]) => {
-  const views = new Map<string, Json>();
-  for (const call of calls) {
-    const reply = await getJson(service, `/api/calls/${call.callId}`);
-    expect(reply.status).toBe(200);
-    views.set(call.callId, reply.body);
-  }
-  return views;
 };
 
 describe('fault injection (service processes, real broker)', () => {
@@ -219,12 +152,14 @@ describe('fault injection (service processes, real broker)', () => {
       });
     }
 
-    await expectTopicsMatchStore(prefix, topics, stored, calls, views, 'kill');
+    await expectTopicsMatchStore(prefix, topics, stored, calls, views);
+    note('kill: topics read');
   }, 90_000);
   it('loses no update when two processes on one store file ingest the same calls concurrently', async () => {
     const storePath = join(dir, 'events.db');
     const shared = { STORE_PATH: storePath };
-    // no fan-out here: two publishers would fence each other, and the store is what is checked
+    // no fan-out here: the store is what is checked (publisher-failover.e2e-spec.ts runs
+    // several instances with fan-out)
     const [a, b] = await Promise.all([
       start('a', { ...shared, READ_MODEL_PATH: join(dir, 'read-model-a.db') }),
       start('b', { ...shared, READ_MODEL_PATH: join(dir, 'read-model-b.db') }),
@@ -397,7 +332,7 @@ describe('fault injection (service processes, real broker)', () => {
       expect(await service.stop()).toBe(0);
       const stored = summarise(await readStoreFile(env.STORE_PATH));
       expect(storeProblems(stored, calls)).toEqual([]);
-      await expectTopicsMatchStore(prefix, topics, stored, calls, views, 'broker');
+      await expectTopicsMatchStore(prefix, topics, stored, calls, views);
     },
     120_000,
   );
