@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
 
 /** Most cases are not about authentication: they run with it explicitly off. */
 const load = (env: Record<string, string> = {}) => loadConfig({ AUTH_MODE: 'none', ...env });
@@ -150,5 +150,32 @@ describe('loadConfig: authentication and secrets', () => {
     });
     expect(config.secretsKey).toEqual({ id: '2026-11', key });
     expect(loadConfig(graph).secretsKey).toBeUndefined();
+  });
+
+  it('reads every variable of CONFIG_VARIABLES, and no other', () => {
+    const read = new Set<string>();
+    const recording = (env: Record<string, string>) =>
+      new Proxy<Record<string, string>>(
+        { AUTH_MODE: 'none', ...env },
+        {
+          get: (target, name: string) => {
+            read.add(name);
+            return target[name];
+          },
+        },
+      );
+    // Some variables are read only in some set-ups: the embedded store, EventStoreDB, Kafka on,
+    // a recording-token key set.
+    loadConfig(recording({}));
+    loadConfig(
+      recording({ STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:2113?tls=false' }),
+    );
+    loadConfig(
+      recording({
+        KAFKA_BROKERS: '127.0.0.1:9092',
+        RECORDING_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64'),
+      }),
+    );
+    expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });

@@ -76,18 +76,68 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Every environment variable the service reads: the README documents each, and deploy/'s test
+ * checks that the manifests set no other. `EnvReader` accepts only these names, so a variable
+ * read anywhere below is on this list.
+ */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'HTTP_HOST',
+  'HTTP_PORT',
+  'BODY_LIMIT_BYTES',
+  'GRPC_HOST',
+  'GRPC_PORT',
+  'STORE',
+  'STORE_PATH',
+  'ESDB_CONNECTION_STRING',
+  'READ_MODEL_PATH',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_TRANSACTIONAL_ID',
+  'KAFKA_TOPIC_CALL_STATE',
+  'KAFKA_TOPIC_OPERATION_STATE',
+  'KAFKA_TOPIC_CALL_EVENTS',
+  'KAFKA_TOPIC_PARTITIONS',
+  'ANSWER_TIMEOUT_MS',
+  'POLICY_RECORDING_ANSWER_TIMEOUT_MS',
+  'KEEP_ALIVE_MS',
+  'OPERATION_TIMEOUT_MS',
+  'OPERATION_TIMEOUTS',
+  'DEADLINE_CHECK_INTERVAL_MS',
+  'LOG_LEVEL',
+  'AUTH_MODE',
+  'GRAPH_AUTH_AUDIENCE',
+  'GRAPH_AUTH_ISSUERS',
+  'GRAPH_AUTH_OPENID_CONFIG_URL',
+  'GRAPH_AUTH_JWKS_URL',
+  'GRAPH_AUTH_TENANT_IDS',
+  'ACS_AUTH_AUDIENCE',
+  'ACS_AUTH_ISSUERS',
+  'ACS_AUTH_OPENID_CONFIG_URL',
+  'ACS_AUTH_JWKS_URL',
+  'ACS_AUTH_TENANT_IDS',
+  'AUTH_CLOCK_SKEW_SECONDS',
+  'AUTH_JWKS_COOLDOWN_SECONDS',
+  'API_KEYS',
+  'RECORDING_TOKEN_KEY',
+  'RECORDING_TOKEN_KEY_ID',
+] as const;
+
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
 /** Collects every problem instead of stopping at the first, so one start-up shows them all. */
 class EnvReader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
-  string(name: string, fallback: string): string {
+  string(name: ConfigVariable, fallback: string): string {
     const value = this.env[name];
     if (value === undefined || value === '') return fallback;
     return value;
   }
 
-  integer(name: string, fallback: number, min: number, max: number): number {
+  integer(name: ConfigVariable, fallback: number, min: number, max: number): number {
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -99,7 +149,7 @@ class EnvReader {
   }
 
   /** `type=ms,type=ms`, e.g. `recordResponse=150000,playPrompt=300000`. */
-  durations(name: string): Record<string, number> {
+  durations(name: ConfigVariable): Record<string, number> {
     const raw = this.env[name];
     if (raw === undefined || raw.trim() === '') return {};
     const entries = raw.split(',').map((pair) => pair.split('=').map((s) => s.trim()));
@@ -114,7 +164,7 @@ class EnvReader {
     return Object.fromEntries(entries.map(([key, ms]) => [key, Number(ms)]));
   }
 
-  brokers(name: string): string[] | undefined {
+  brokers(name: ConfigVariable): string[] | undefined {
     const raw = this.env[name];
     if (raw === undefined || raw.trim() === '') return undefined;
     const list = raw.split(',').map((b) => b.trim());
@@ -125,7 +175,7 @@ class EnvReader {
     return list;
   }
 
-  list(name: string, fallback: readonly string[]): string[] {
+  list(name: ConfigVariable, fallback: readonly string[]): string[] {
     const raw = this.env[name];
     if (raw === undefined || raw.trim() === '') return [...fallback];
     return raw
@@ -134,7 +184,7 @@ class EnvReader {
       .filter((item) => item !== '');
   }
 
-  url(name: string, fallback?: string): string | undefined {
+  url(name: ConfigVariable, fallback?: string): string | undefined {
     const raw = this.string(name, fallback ?? '');
     if (raw === '') return undefined;
     try {
@@ -147,7 +197,7 @@ class EnvReader {
     return undefined;
   }
 
-  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+  oneOf<T extends string>(name: ConfigVariable, fallback: T, allowed: readonly T[]): T {
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     if (!(allowed as readonly string[]).includes(raw)) {
@@ -217,7 +267,7 @@ const authConfig = (read: EnvReader, env: Env): AuthConfig => {
         '(the ACS resource id); AUTH_MODE=none turns authentication off for local use',
     );
   }
-  if (mode === 'none' && env.NODE_ENV === 'production') {
+  if (mode === 'none' && env['NODE_ENV' satisfies ConfigVariable] === 'production') {
     read.problems.push('AUTH_MODE=none is refused when NODE_ENV=production');
   }
   return {
