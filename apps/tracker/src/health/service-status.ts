@@ -59,7 +59,7 @@ export class ServiceStatus {
     // Not snapshot(): a readiness probe must not count the read model's rows every time.
     const fanout = this.leadership?.currentStatus;
     if (!fanout) return { status: 'off' as const };
-    if (fanout.role === 'standby') return { status: 'standby' as const, role: fanout.role };
+    if (fanout.role !== 'active') return { status: fanout.role, role: fanout.role };
     const head = await this.store.headPosition().catch(() => undefined);
     return {
       status: fanout.state,

@@ -19,12 +19,16 @@ export interface PublisherLeadershipOptions {
   readonly retryMs?: number;
 }
 
-export type PublisherRole = 'active' | 'standby';
+/**
+ * `active`: elected, publishing; `standby`: a member in good standing, another instance publishes;
+ * `joining`: not in touch with the group (starting, or the broker is unreachable).
+ */
+export type PublisherRole = 'active' | 'standby' | 'joining';
 
 export interface FanoutStatus {
   readonly role: PublisherRole;
-  /** The publisher's state while active; `standby` otherwise. */
-  readonly state: PublisherState | 'standby';
+  /** The publisher's state while active; the role otherwise. */
+  readonly state: PublisherState | Exclude<PublisherRole, 'active'>;
   /** Store position of the last event this instance committed to Kafka in its current term. */
   readonly publishedPosition?: StorePosition;
   /** Totals over every term of this process. */
@@ -105,14 +109,22 @@ export class PublisherLeadership {
   }
 
   get currentStatus(): FanoutStatus {
+    const totals = {
+      publishedEvents: this.ended.publishedEvents,
+      transactions: this.ended.transactions,
+    };
     const status = this.term?.publisher.currentStatus;
+    if (!status) {
+      const role = this.inTouch() ? 'standby' : 'joining';
+      return { role, state: role, ...totals };
+    }
     return {
-      role: status ? 'active' : 'standby',
-      state: status?.state ?? 'standby',
-      publishedPosition: status?.publishedPosition,
-      publishedEvents: this.ended.publishedEvents + (status?.publishedEvents ?? 0),
-      transactions: this.ended.transactions + (status?.transactions ?? 0),
-      ...(status?.lastError ? { lastError: status.lastError } : {}),
+      role: 'active',
+      state: status.state,
+      publishedPosition: status.publishedPosition,
+      publishedEvents: totals.publishedEvents + status.publishedEvents,
+      transactions: totals.transactions + status.transactions,
+      ...(status.lastError ? { lastError: status.lastError } : {}),
     };
   }
 
@@ -133,9 +145,16 @@ export class PublisherLeadership {
     await this.leaveGroup();
   }
 
-  /** The group names this instance, and it heard from the group recently enough to believe it. */
+  /** A member that heard from the group recently enough to believe what it last said. */
+  private inTouch(): boolean {
+    return (
+      !this.closing && this.consumer !== undefined && Date.now() - this.lastContact < this.leaseMs
+    );
+  }
+
+  /** The group names this instance, and the lease on what it said still runs. */
   private holdsRole(): boolean {
-    return !this.closing && this.assigned && Date.now() - this.lastContact < this.leaseMs;
+    return this.assigned && this.inTouch();
   }
 
   private async joinUntilMember(): Promise<void> {
@@ -173,20 +192,15 @@ export class PublisherLeadership {
       partitionAssigners: [activePublisherAssigner(topic, () => this.holdsRole())],
     });
     this.consumer = consumer;
-    const { GROUP_JOIN, HEARTBEAT, CRASH, STOP } = consumer.events;
+    const { GROUP_JOIN, HEARTBEAT, CRASH } = consumer.events;
     consumer.on(GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[topic]?.includes(ACTIVE_PARTITION) ?? false;
       this.lastContact = Date.now();
       void this.reconcile();
     });
     consumer.on(HEARTBEAT, () => (this.lastContact = Date.now()));
-    const lost = () => {
-      this.assigned = false;
-      void this.reconcile();
-    };
-    consumer.on(STOP, lost);
+    // Losing the broker needs no handler of its own: without heartbeats the lease runs out.
     consumer.on(CRASH, ({ payload }) => {
-      lost();
       // kafkajs restarts the consumer itself after retriable errors; otherwise join anew.
       if (!payload.restart && !this.closing && this.consumer === consumer) {
         logger.warn(`the publisher group member crashed (${payload.error.message}); joining again`);
