@@ -15,6 +15,7 @@ import {
   spawnService,
   waitReady,
 } from './support/service-process';
+import { phaseNotes } from './support/phase-notes';
 import { kafkaShAsync } from './support/faults/broker';
 import {
   callViews,
@@ -38,13 +39,8 @@ import {
  * consumer of the topics.
  */
 
-/** FAULTS_DEBUG=1 prints each phase with its time, to see where a slow run spends it. */
-const t0 = Date.now();
-const note = (message: string, details: unknown = '') => {
-  if (process.env.FAULTS_DEBUG) {
-    process.stderr.write(`[faults +${Date.now() - t0} ms] ${message} ${JSON.stringify(details)}\n`);
-  }
-};
+/** FAULTS_DEBUG=1 prints each phase with its time. */
+const note = phaseNotes('faults', 'FAULTS_DEBUG');
 
 describe('fault injection (service processes, real broker)', () => {
   let dir: string;

@@ -12,6 +12,7 @@ import {
   spawnService,
   waitReady,
 } from './support/service-process';
+import { phaseNotes } from './support/phase-notes';
 import {
   callViews,
   expectTopicsMatchStore,
@@ -29,14 +30,7 @@ import { buildWorkload, Ledger, runLoad, STEPS_PER_CALL } from './support/faults
  */
 
 /** FAILOVER_DEBUG=1 prints each phase with its time. */
-const t0 = Date.now();
-const note = (message: string, details: unknown = '') => {
-  if (process.env.FAILOVER_DEBUG) {
-    process.stderr.write(
-      `[failover +${Date.now() - t0} ms] ${message} ${JSON.stringify(details)}\n`,
-    );
-  }
-};
+const note = phaseNotes('failover', 'FAILOVER_DEBUG');
 
 const TAKEOVER_LIMIT_MS = 10_000;
 
