@@ -11,6 +11,7 @@ import {
 import {
   eventually,
   getJson,
+  metric,
   ServiceProcess,
   spawnService,
   waitReady,
