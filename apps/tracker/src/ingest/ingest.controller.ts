@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ParseResult,
@@ -9,6 +9,7 @@ import {
 } from '@tracker/domain';
 import { Authenticate } from '../auth/authenticate.decorator';
 import { invalidRequest } from '../http/problem';
+import { optionalQueryText } from '../http/query-text';
 import { validateBody } from '../http/validate-body';
 import { validId } from '../http/valid-id';
 import { AcsCloudEventDto } from './dto/acs-event.dto';
@@ -17,6 +18,8 @@ import { OperationResponseDto } from './dto/operation-response.dto';
 import { IngestNotifications } from './ingest-notifications.command';
 import { SECRET_VAULT } from '../secrets/secrets.module';
 import { SecretVault } from '../secrets/secret-vault';
+
+const MAX_ACTION_LENGTH = 64;
 
 export interface IngestReply {
   readonly accepted: number;
@@ -71,10 +74,17 @@ export class IngestController {
   @Post('calls/:callId/operations')
   @Authenticate('client') // the bot itself reports its operation responses
   @HttpCode(HttpStatus.ACCEPTED)
-  operationResponse(@Param('callId') callId: string, @Body() body: unknown): Promise<IngestReply> {
+  operationResponse(
+    @Param('callId') callId: string,
+    @Query('action') action: unknown,
+    @Body() body: unknown,
+  ): Promise<IngestReply> {
     validId('callId', callId);
+    // An action is a name (playAudio, startDialog, …): the id rule's characters fit it.
+    const named = optionalQueryText('action', action, MAX_ACTION_LENGTH);
+    if (named !== undefined) validId('action', named);
     validateBody(OperationResponseDto, body);
-    return this.ingest(parseOperationResponse(callId, body));
+    return this.ingest(parseOperationResponse(callId, body, named));
   }
 
   private async ingest(result: ParseResult): Promise<IngestReply> {

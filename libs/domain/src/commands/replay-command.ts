@@ -33,7 +33,7 @@ const reparse = (data: NotificationReceived['data']): ParseResult => {
     case 'acs':
       return parseAcsEvents([payload]);
     case 'bot':
-      return parseOperationResponse(data.rawCallId, payload);
+      return parseOperationResponse(data.rawCallId, payload, data.action);
     default:
       return assertNever(data.source, 'notification source');
   }

@@ -51,6 +51,7 @@ const receivedDraft = (command: RecordNotification): EventDraftOf<NotificationRe
       notificationKey: notification.key,
       notificationType: notification.type,
       rawType: notification.rawType,
+      action: notification.action,
       receivedAt,
       // The parsers hand over payloads already without secrets (redactSecrets, once per notification).
       payload,

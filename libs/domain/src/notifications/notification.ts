@@ -24,6 +24,8 @@ export interface NotificationEnvelope {
   readonly rawType?: string;
   /** Facts about the call that any notification may carry (ACS ids on every event). */
   readonly details?: CallDetails;
+  /** The action the bot named with `?action=` when it reported a response (kept for replays). */
+  readonly action?: string;
 }
 
 export interface CallNotification extends NotificationEnvelope {

@@ -1,0 +1,111 @@
+import { fixture, RunningService, startService } from './support/running-service';
+
+// Issue 11: ACS users, tried with payloads from Microsoft's docs and SDK test data (see
+// test/fixtures/README.md for where each one comes from).
+const CALL = '18dea47f-b081-4107-9a5c-4300819d2c6c';
+
+describe('ACS over HTTP: the ids users know, actions, dialogs, Event Grid, calls that end', () => {
+  let service: RunningService;
+  beforeEach(async () => (service = await startService()));
+  afterEach(async () => service.stop());
+
+  const report = (body: unknown, action?: string) =>
+    service.post(
+      `/api/calls/${CALL}/operations${action === undefined ? '' : `?action=${action}`}`,
+      body,
+    );
+
+  describe('?action= on the bot report', () => {
+    it('keeps a cancelAllMediaOperations response apart from the play it cancels', async () => {
+      expect(
+        await report(fixture('acs/playaudio-response-with-id.json'), 'playAudio'),
+      ).toMatchObject({ status: 202, body: { accepted: 1 } });
+      expect(
+        await report(
+          fixture('acs/cancelallmediaoperations-response.json'),
+          'cancelAllMediaOperations',
+        ),
+      ).toMatchObject({ status: 202, body: { accepted: 1 } });
+      await service.settle();
+      const { body } = await service.get(`/api/calls/${CALL}/operations`);
+      expect(
+        body.operations.map((o: Record<string, unknown>) => [o.type, o.status, o.finished]).sort(),
+      ).toEqual([
+        ['cancelAllMediaOperations', 'completed', true],
+        ['play', 'running', false],
+      ]);
+    });
+
+    it('infers play without an action, as before', async () => {
+      await report(fixture('acs/cancelallmediaoperations-response.json'));
+      await service.settle();
+      const { body } = await service.get(`/api/calls/${CALL}/operations`);
+      expect(body.operations.map((o: Record<string, unknown>) => o.type)).toEqual(['play']);
+    });
+
+    it('refuses a malformed action or one the body contradicts, storing nothing', async () => {
+      for (const action of ['has%20space', 'a&action=b', `${'x'.repeat(65)}`]) {
+        const reply = await report(fixture('acs/playaudio-response-with-id.json'), action);
+        expect(reply.status).toBe(400);
+        expect(reply.body.details[0].field).toBe('action');
+      }
+      const contradicted = await service.post(
+        `/api/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations?action=recordResponse`,
+        fixture('graph/playprompt-response.json'),
+      );
+      expect(contradicted).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+      expect(contradicted.body.message).toContain('?action names a recordResponse operation');
+      expect(await service.store.headPosition()).toBeUndefined();
+    });
+  });
+
+  describe('the ids users know', () => {
+    it('finds an operation by the raw id the platform returned, in any case', async () => {
+      await report(fixture('acs/playaudio-response-with-id.json'), 'playAudio');
+      await service.settle();
+      for (const id of ['dummyId', 'DUMMYID', 'dummyid']) {
+        const reply = await service.get(`/api/operations/${id}`);
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({
+          callId: CALL,
+          type: 'play',
+          rawOperationIds: ['dummyId'],
+          operationIdSource: 'derived',
+        });
+        expect((await service.get(`/api/operations/${reply.body.operationId}`)).body).toEqual(
+          reply.body,
+        );
+      }
+      expect((await service.get('/api/operations/unknownId')).status).toBe(404);
+    });
+
+    it('answers 409 when one raw id names several operations', async () => {
+      await report(fixture('acs/playaudio-response-with-id.json'), 'playAudio');
+      await report(
+        fixture('acs/cancelallmediaoperations-response.json'),
+        'cancelAllMediaOperations',
+      );
+      await service.settle();
+      const reply = await service.get('/api/operations/dummyId');
+      expect(reply).toMatchObject({ status: 409, body: { error: 'ambiguous_id' } });
+    });
+
+    it("filters a call's operations by the context the bot chose", async () => {
+      await report(fixture('acs/playaudio-response-with-id.json'), 'playAudio');
+      await report(fixture('acs/playaudio-response.json'), 'playAudio');
+      await service.settle();
+      const byContext = async (context: string) =>
+        (
+          await service.get(`/api/calls/${CALL}/operations?context=${encodeURIComponent(context)}`)
+        ).body.operations.map((o: Record<string, unknown>) => o.operationContext);
+      expect(await byContext('dummyOperationContext')).toEqual(['dummyOperationContext']);
+      expect(await byContext('31130c66-2f86-41b5-af61-23850243e093')).toEqual([
+        '31130c66-2f86-41b5-af61-23850243e093',
+      ]);
+      expect(await byContext('nobody-chose-this')).toEqual([]);
+      expect((await service.get(`/api/calls/${CALL}/operations?context=a&context=b`)).status).toBe(
+        400,
+      );
+    });
+  });
+});
