@@ -212,10 +212,12 @@ describe('parseAcsEvents', () => {
   });
 
   it('keeps unknown ACS events as unrecognized notifications', () => {
-    const [parsed] = notificationsOf([acsEvent('DialogStarted', {})]).notifications;
+    const [parsed] = notificationsOf([
+      acsEvent('ContinuousDtmfRecognitionToneReceived', {}),
+    ]).notifications;
     expect(parsed.notification).toMatchObject({
       type: 'unrecognized',
-      reason: 'ACS event "DialogStarted" is not tracked',
+      reason: 'ACS event "ContinuousDtmfRecognitionToneReceived" is not tracked',
     });
   });
 

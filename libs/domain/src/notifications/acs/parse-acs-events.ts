@@ -5,8 +5,8 @@ import { assertNever } from '../../kernel/assert-never';
 import { normalizeEnum } from '../../kernel/enums';
 import { field, isRecord, numberField, stringField, type UnknownRecord } from '../../kernel/json';
 import { compact } from '../../kernel/objects';
-import { notificationKey } from '../../keys/notification-key';
-import { deriveAcsOperationId } from '../../operations/acs-operation-id';
+import { acsEventKey } from '../../keys/acs-event-key';
+import { acsOperationIdentity } from '../../operations/acs-operation-id';
 import {
   isTerminalStatus,
   normalizeOperationStatus,
@@ -134,12 +134,7 @@ const cloudEvent = (event: UnknownRecord, type: string, pointer: string): EventR
     };
   }
   const redaction = redactSecrets(event);
-  const id = stringField(event, 'id');
-  const key =
-    id === undefined
-      ? notificationKey('acs', redaction.redacted)
-      : notificationKey('acs', { id, source: stringField(event, 'source') });
-  const envelope = acsEnvelope(key, rawCallId, type, data);
+  const envelope = acsEnvelope(acsEventKey(redaction.redacted), rawCallId, type, data);
   return {
     parsed: {
       notification: acsNotification(envelope, acsEventName(type), data),
@@ -158,12 +153,7 @@ const previewResult = (event: UnknownRecord, pointer: string): EventResult => {
     };
   }
   const redaction = redactSecrets(event);
-  const envelope = acsEnvelope(
-    notificationKey('acs', redaction.redacted),
-    rawCallId,
-    undefined,
-    event,
-  );
+  const envelope = acsEnvelope(acsEventKey(redaction.redacted), rawCallId, undefined, event);
   return {
     parsed: {
       notification: acsOperation(envelope, { operationType: 'play', progress: 'status' }, event),
@@ -271,8 +261,7 @@ const acsOperation = (
   return compact({
     ...envelope,
     type: 'operation' as const,
-    operationId: deriveAcsOperationId(envelope.callId, kind.operationType, operationContext),
-    rawOperationId: stringField(data, 'operationId'),
+    ...acsOperationIdentity(envelope.callId, kind.operationType, data),
     operationIdSource: 'derived' as const,
     operationType: kind.operationType,
     ...progress,
@@ -287,6 +276,7 @@ type Progress = Pick<OperationNotification, 'phase' | 'status' | 'outcome' | 'co
 const operationProgress = (kind: AcsOperationEventKind, data: UnknownRecord): Progress => {
   switch (kind.progress) {
     case 'started':
+    case 'update':
       return { phase: 'active', status: 'running' };
     case 'completed':
       return { phase: 'finished', status: 'completed', outcome: 'completed' };

@@ -2,7 +2,7 @@ import { canonicalId, canonicalIdOrUndefined } from '../../ids/canonical-id';
 import { field, isRecord, stringField, type UnknownRecord } from '../../kernel/json';
 import { compact } from '../../kernel/objects';
 import { notificationKey } from '../../keys/notification-key';
-import { deriveAcsOperationId } from '../../operations/acs-operation-id';
+import { acsOperationIdentity } from '../../operations/acs-operation-id';
 import { isTerminalStatus, normalizeOperationStatus } from '../../operations/operation-status';
 import {
   normalizeOperationType,
@@ -91,7 +91,9 @@ export const parseOperationResponse = (
 
 const isAcsResult = (body: UnknownRecord): boolean =>
   stringField(body, '@odata.type') === undefined &&
-  (field(body, 'operationContext') !== undefined || field(body, 'operationId') !== undefined);
+  (field(body, 'operationContext') !== undefined ||
+    field(body, 'operationId') !== undefined ||
+    field(body, 'dialogId') !== undefined);
 
 type ResponseResult = OperationNotification | { error: { path: string; message: string } };
 
@@ -149,8 +151,7 @@ const acsResponse = (
   return compact({
     ...envelope,
     type: 'operation' as const,
-    operationId: deriveAcsOperationId(envelope.callId, operationType, operationContext),
-    rawOperationId: stringField(body, 'operationId'),
+    ...acsOperationIdentity(envelope.callId, operationType, body),
     operationIdSource: 'derived' as const,
     operationType,
     phase: outcome ? ('finished' as const) : ('active' as const),
