@@ -108,4 +108,89 @@ describe('ACS over HTTP: the ids users know, actions, dialogs, Event Grid, calls
       );
     });
   });
+
+  describe('Event Grid delivery', () => {
+    const CORRELATION = 'd732db64-4803-462d-be9c-518943ea2b7a';
+    const CONTEXT_PREFIX = 'eyJhbGciOiJub25l';
+
+    it.each(['/api/acs/events', '/api/eventgrid/events'])(
+      'answers the Event Grid schema validation handshake on %s, storing nothing',
+      async (path) => {
+        const reply = await service.post(
+          path,
+          fixture('acs/eventgrid-subscription-validation.json'),
+        );
+        expect(reply).toMatchObject({
+          status: 200,
+          body: { validationResponse: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6' },
+        });
+        expect(await service.store.headPosition()).toBeUndefined();
+      },
+    );
+
+    it.each(['/api/acs/events', '/api/eventgrid/events'])(
+      'answers the CloudEvents webhook validation (OPTIONS) on %s',
+      async (path) => {
+        const granted = await fetch(`${service.base}${path}`, {
+          method: 'OPTIONS',
+          headers: { 'WebHook-Request-Origin': 'eventgrid.azure.net' },
+        });
+        expect(granted.status).toBe(200);
+        expect(granted.headers.get('webhook-allowed-origin')).toBe('eventgrid.azure.net');
+        expect(granted.headers.get('webhook-allowed-rate')).toBe('*');
+        const anonymous = await fetch(`${service.base}${path}`, { method: 'OPTIONS' });
+        expect(anonymous.status).toBe(400);
+      },
+    );
+
+    it('starts the call record from IncomingCall, keeping its context out of every reply', async () => {
+      const reply = await service.post(
+        '/api/eventgrid/events',
+        fixture('acs/eventgrid-incoming-call.json'),
+      );
+      expect(reply).toMatchObject({ status: 202, body: { accepted: 1, skipped: 0 } });
+      await service.settle();
+      const call = await service.get(`/api/calls/${CORRELATION}`);
+      expect(call.body).toMatchObject({
+        callId: CORRELATION,
+        source: 'acs',
+        state: 'incoming',
+        direction: 'incoming',
+        details: {
+          correlationId: CORRELATION,
+          serverCallId: expect.stringMatching(/^tob2JIV0/),
+          caller: { kind: 'communicationUser', displayName: 'John Doe' },
+          targets: [{ kind: 'communicationUser' }],
+        },
+      });
+      const history = await service.get(`/api/calls/${CORRELATION}/history`);
+      expect(history.status).toBe(200);
+      for (const text of [JSON.stringify(call.body), JSON.stringify(history.body)]) {
+        expect(text).not.toContain(CONTEXT_PREFIX);
+      }
+      expect(JSON.stringify(history.body)).toContain('/data/incomingCallContext');
+    });
+
+    it('moves the incoming record along with the connection that answered the call', async () => {
+      await service.post('/api/eventgrid/events', fixture('acs/eventgrid-incoming-call.json'));
+      await service.settle();
+      const [connected] = fixture('acs/play-call-timeline.json') as Array<Record<string, unknown>>;
+      const answered = {
+        ...connected,
+        data: { ...(connected.data as object), correlationId: CORRELATION },
+      };
+      expect(await service.post('/api/acs/events', [answered])).toMatchObject({
+        status: 202,
+        body: { accepted: 2 },
+      });
+      await service.settle();
+      expect((await service.get(`/api/calls/${CORRELATION}`)).body).toMatchObject({
+        state: 'connected',
+        details: { callConnectionId: '401f3500-62bd-46a9-8c09-9e1b06caca01' },
+      });
+      expect(
+        (await service.get('/api/calls/401f3500-62bd-46a9-8c09-9e1b06caca01')).body,
+      ).toMatchObject({ state: 'connected', source: 'acs' });
+    });
+  });
 });

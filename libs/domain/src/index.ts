@@ -69,6 +69,10 @@ export {
 } from './notifications/graph/parse-graph-notifications';
 export { parseGraphResourcePath, type GraphResource } from './notifications/graph/resource-path';
 export { parseAcsEvent, parseAcsEvents } from './notifications/acs/parse-acs-events';
+export {
+  forIncomingCallRecord,
+  incomingCallRecordOf,
+} from './notifications/acs/incoming-call-record';
 export { parseOperationResponse } from './notifications/bot/parse-operation-response';
 
 // Commands

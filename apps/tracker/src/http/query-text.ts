@@ -11,9 +11,7 @@ export const optionalQueryText = (
 ): string | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '' || value.length > maxLength) {
-    throw invalidRequest([
-      { field, problem: `must be given once, as 1–${maxLength} characters` },
-    ]);
+    throw invalidRequest([{ field, problem: `must be given once, as 1–${maxLength} characters` }]);
   }
   return value;
 };

@@ -225,8 +225,8 @@ describe('parseAcsEvents', () => {
     const result = notificationsOf([
       {
         id: 'v',
-        type: 'Microsoft.EventGrid.SubscriptionValidationEvent',
-        data: { validationCode: '1' },
+        type: 'Microsoft.EventGrid.SubscriptionDeletedEvent',
+        data: { eventSubscriptionId: '1' },
       },
       {
         id: 'i',
@@ -240,11 +240,11 @@ describe('parseAcsEvents', () => {
       {
         path: '/0',
         reason: 'Event Grid system event',
-        rawType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        rawType: 'Microsoft.EventGrid.SubscriptionDeletedEvent',
       },
       {
         path: '/1',
-        reason: 'no callConnectionId: cannot be filed under a call',
+        reason: 'no correlationId: cannot be filed under a call',
         rawType: 'Microsoft.Communication.IncomingCall',
       },
     ]);
