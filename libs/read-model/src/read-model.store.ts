@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
-import { canonicalId, idLookupKey, type CallState, type CallView, type OperationView } from '@tracker/domain';
+import {
+  canonicalId,
+  idLookupKey,
+  type CallState,
+  type CallView,
+  type OperationView,
+} from '@tracker/domain';
 import { formatPosition, parsePosition, StorePosition } from '@tracker/event-store';
 import { READ_MODEL_SCHEMA } from './schema';
 

@@ -36,6 +36,7 @@ const apply = (state: CallState, event: CallEvent): CallState => {
     case 'OperationCompleted':
     case 'OperationFailed':
     case 'RecordingLocationAvailable':
+    case 'OperationEndedWithCall':
       return evolveOperation(state, event);
     case 'ParticipantJoined':
     case 'ParticipantUpdated':

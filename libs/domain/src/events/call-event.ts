@@ -34,6 +34,7 @@ export const CALL_EVENT_TYPES = [
   'OperationCompleted',
   'OperationFailed',
   'RecordingLocationAvailable',
+  'OperationEndedWithCall',
   'ParticipantJoined',
   'ParticipantUpdated',
   'ParticipantLeft',

@@ -7,7 +7,8 @@ import { own } from '../kernel/records';
 import type { OperationNotification } from '../notifications/notification';
 import { decideHold } from '../participants/decide-hold';
 import type { CallState } from '../state/call-state';
-import { isFinished, type OperationState } from './operation-state';
+import { decideLateOperationEnd } from './decide-ended-with-call';
+import { isFinished, isSettled, type OperationState } from './operation-state';
 import { activeStatusRank } from './operation-status';
 import { HOLD_MUSIC_OPERATIONS, UNKNOWN_OPERATION_TYPE } from './operation-types';
 
@@ -22,8 +23,20 @@ export const decideOperation = (
   at: Instant,
 ): CallEventDraft[] => {
   const operation = own(state.operations, notification.operationId);
+  return [
+    ...decideFacts(notification, operation, state, at),
+    ...decideLateOperationEnd(notification, operation, state, at),
+  ];
+};
+
+const decideFacts = (
+  notification: OperationNotification,
+  operation: OperationState | undefined,
+  state: CallState,
+  at: Instant,
+): CallEventDraft[] => {
   if (notification.phase === 'finished') {
-    if (operation !== undefined && isFinished(operation)) {
+    if (operation !== undefined && isSettled(operation)) {
       return [
         ...decideDetails(notification, operation, state, at),
         ...decideRecordingLocation(notification, operation, state, at),

@@ -4,7 +4,8 @@ import { compact } from '../kernel/objects';
 import { own, sortedUnion, withEntry } from '../kernel/records';
 import type { CallState } from '../state/call-state';
 import type { OperationEvent } from './operation-events';
-import { isFinished, type OperationState } from './operation-state';
+import { isFinished, isSettled, type OperationState } from './operation-state';
+import { CALL_ENDED } from './operation-status';
 import { UNKNOWN_OPERATION_TYPE, type OperationType } from './operation-types';
 
 export const evolveOperation = (state: CallState, event: OperationEvent): CallState => {
@@ -56,7 +57,7 @@ const nextOperation = (
     case 'OperationFailed': {
       const { data } = event;
       const base = current ?? newOperation(data, data.completedAt);
-      if (isFinished(base)) return base;
+      if (isSettled(base)) return base;
       return {
         ...fillDescription(base, data),
         status: data.status,
@@ -66,6 +67,15 @@ const nextOperation = (
         startedAt: earliest(base.startedAt, data.startedAt),
         completedAt: data.completedAt,
         firstSeenAt: earliest(base.firstSeenAt, data.completedAt) ?? data.completedAt,
+      };
+    }
+    case 'OperationEndedWithCall': {
+      if (current === undefined || isFinished(current)) return current;
+      return {
+        ...current,
+        status: CALL_ENDED,
+        outcome: CALL_ENDED,
+        completedAt: event.data.endedAt,
       };
     }
     case 'RecordingLocationAvailable': {

@@ -1,3 +1,4 @@
+import type { CallStateValue } from '../call/call-states';
 import type { DomainEvent } from '../events/domain-event';
 import type { Instant } from '../kernel/instants';
 import type { Platform } from '../notifications/notification';
@@ -91,10 +92,28 @@ export type RecordingLocationAvailable = DomainEvent<
   }
 >;
 
+/**
+ * The call ended while the operation was still in flight: it ends with the call, at the call's
+ * end. Not a failure the platform reported (outcome `callEnded`); a completion or failure the
+ * platform sends later is still recorded, and replaces this end.
+ */
+export type OperationEndedWithCall = DomainEvent<
+  'OperationEndedWithCall',
+  OperationIdentity & {
+    readonly operationType: OperationType;
+    /** The status it had when the call ended (`running`, `notStarted`, …). */
+    readonly previousStatus: OperationStatus;
+    /** The call's final state (`terminated`, `disconnected`). */
+    readonly callState: CallStateValue;
+    readonly endedAt: Instant;
+  }
+>;
+
 export type OperationEvent =
   | OperationStarted
   | OperationStatusChanged
   | OperationDetailsRecorded
   | OperationCompleted
   | OperationFailed
-  | RecordingLocationAvailable;
+  | RecordingLocationAvailable
+  | OperationEndedWithCall;

@@ -33,3 +33,10 @@ export interface OperationState {
 }
 
 export const isFinished = (operation: OperationState): boolean => operation.outcome !== undefined;
+
+/**
+ * Finished by the platform's own word (completed or failed): final. An operation that only ended
+ * with its call still takes the platform's later completion.
+ */
+export const isSettled = (operation: OperationState): boolean =>
+  operation.outcome !== undefined && operation.outcome !== 'callEnded';
