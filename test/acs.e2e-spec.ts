@@ -193,4 +193,33 @@ describe('ACS over HTTP: the ids users know, actions, dialogs, Event Grid, calls
       ).toMatchObject({ state: 'connected', source: 'acs' });
     });
   });
+
+  describe('operations end with their call', () => {
+    const CONNECTION = '401f3500-62bd-46a9-8c09-9e1b06caca01';
+
+    it('finishes the prompt still playing when the call is disconnected (callEnded, not failed)', async () => {
+      expect(
+        await service.post('/api/acs/events', fixture('acs/play-call-timeline.json')),
+      ).toMatchObject({ status: 202, body: { accepted: 5 } });
+      await service.settle();
+      const { body } = await service.get(`/api/calls/${CONNECTION}/operations`);
+      const byContext = Object.fromEntries(
+        body.operations.map((o: Record<string, unknown>) => [o.operationContext, o]),
+      );
+      expect(byContext['menu-prompt']).toMatchObject({
+        status: 'callEnded',
+        finished: true,
+        outcome: 'callEnded',
+        resultInfo: null,
+      });
+      expect(byContext['welcome-prompt']).toMatchObject({
+        status: 'completed',
+        outcome: 'completed',
+      });
+      expect((await service.get(`/api/calls/${CONNECTION}`)).body).toMatchObject({
+        state: 'disconnected',
+        final: true,
+      });
+    });
+  });
 });
