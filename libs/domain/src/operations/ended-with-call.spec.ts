@@ -1,4 +1,3 @@
-import { foldCall } from '../decider/evolve';
 import { factsOf, given, history } from '../testing/decider-spec';
 import { fixture } from '../testing/fixtures';
 import { acsCommand, at, botCommand } from '../testing/inputs';
