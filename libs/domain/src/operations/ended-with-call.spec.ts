@@ -77,7 +77,8 @@ describe('operations end with their call', () => {
     expect(views.find((o) => o.operationId === WELCOME)).toMatchObject({
       status: 'completed',
       outcome: 'completed',
-      completedAt: at(5),
+      completedAt: '2022-08-12T03:35:12.025Z',
+      completedReceivedAt: at(5),
     });
   });
 
@@ -92,7 +93,9 @@ describe('operations end with their call', () => {
     expect(toOperationViews(state).find((o) => o.operationId === MENU)).toMatchObject({
       status: 'completed',
       outcome: 'completed',
-      completedAt: at(12),
+      completedAt: '2022-08-12T03:35:12.025Z',
+      completedAtSource: 'platform',
+      completedReceivedAt: at(12),
     });
     const failed = given(ended).when(acsCommand([menuFailed], at(12))).state;
     expect(toOperationViews(failed).find((o) => o.operationId === MENU)).toMatchObject({

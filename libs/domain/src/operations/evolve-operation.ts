@@ -6,6 +6,7 @@ import type { CallState } from '../state/call-state';
 import type { OperationEvent } from './operation-events';
 import { isFinished, isSettled, type OperationState } from './operation-state';
 import { CALL_ENDED } from './operation-status';
+import { betterStart, storedStamp, type TimeSource } from './operation-times';
 import { UNKNOWN_OPERATION_TYPE, type OperationType } from './operation-types';
 
 export const evolveOperation = (state: CallState, event: OperationEvent): CallState => {
@@ -30,7 +31,7 @@ const nextOperation = (
       return {
         ...fillDescription(base, data),
         status: isFinished(base) ? base.status : data.status,
-        startedAt: earliest(base.startedAt, data.startedAt),
+        ...keptStart(base, data),
         firstSeenAt: earliest(base.firstSeenAt, data.firstSeenAt) ?? data.firstSeenAt,
       };
     }
@@ -41,7 +42,7 @@ const nextOperation = (
         ...current,
         rawOperationIds: sortedUnion(current.rawOperationIds, data.rawOperationId),
         status: data.status,
-        startedAt: earliest(current.startedAt, data.startedAt),
+        ...keptStart(current, data),
       };
     }
     case 'OperationDetailsRecorded': {
@@ -49,14 +50,15 @@ const nextOperation = (
       const { data } = event;
       return {
         ...fillDescription(current, data),
-        startedAt: earliest(current.startedAt, data.startedAt),
+        ...keptStart(current, data),
         firstSeenAt: earliest(current.firstSeenAt, data.firstSeenAt) ?? current.firstSeenAt,
       };
     }
     case 'OperationCompleted':
     case 'OperationFailed': {
       const { data } = event;
-      const base = current ?? newOperation(data, data.completedAt);
+      const receivedEnd = data.completedReceivedAt ?? data.completedAt;
+      const base = current ?? newOperation(data, receivedEnd);
       if (isSettled(base)) return base;
       return {
         ...fillDescription(base, data),
@@ -64,9 +66,11 @@ const nextOperation = (
         outcome: event.type === 'OperationFailed' ? 'failed' : 'completed',
         completionReason: data.completionReason,
         resultInfo: data.resultInfo,
-        startedAt: earliest(base.startedAt, data.startedAt),
+        ...keptStart(base, data),
         completedAt: data.completedAt,
-        firstSeenAt: earliest(base.firstSeenAt, data.completedAt) ?? data.completedAt,
+        completedAtSource: data.completedAtSource ?? 'received',
+        completedReceivedAt: data.completedReceivedAt ?? data.completedAt,
+        firstSeenAt: earliest(base.firstSeenAt, receivedEnd) ?? receivedEnd,
       };
     }
     case 'OperationEndedWithCall': {
@@ -76,6 +80,8 @@ const nextOperation = (
         status: CALL_ENDED,
         outcome: CALL_ENDED,
         completedAt: event.data.endedAt,
+        completedAtSource: 'received',
+        completedReceivedAt: event.data.endedAt,
       };
     }
     case 'RecordingLocationAvailable': {
@@ -86,6 +92,20 @@ const nextOperation = (
     default:
       return assertNever(event, 'operation event');
   }
+};
+
+/** The better of the operation's start and the fact's (see `isBetterStart`), with its source. */
+const keptStart = (
+  operation: OperationState,
+  data: { startedAt?: Instant; startedAtSource?: TimeSource; startedReceivedAt?: Instant },
+) => {
+  const kept = betterStart(
+    storedStamp(operation.startedAt, operation.startedAtSource, operation.startedReceivedAt),
+    storedStamp(data.startedAt, data.startedAtSource, data.startedReceivedAt),
+  );
+  return kept === undefined
+    ? {}
+    : { startedAt: kept.at, startedAtSource: kept.source, startedReceivedAt: kept.receivedAt };
 };
 
 interface Description {

@@ -4,6 +4,7 @@ import type { Instant } from '../kernel/instants';
 import type { Platform } from '../notifications/notification';
 import type { ResultInfo } from '../result-info/result-info';
 import type { OperationStatus } from './operation-status';
+import type { TimeSource } from './operation-times';
 import type { OperationType } from './operation-types';
 
 interface OperationIdentity {
@@ -11,6 +12,14 @@ interface OperationIdentity {
   readonly operationId: string;
   /** The id as the platform spelled it in this fact (absent for derived ACS ids). */
   readonly rawOperationId?: string;
+}
+
+/** A start time, which clock gave it, and when the tracker received the fact that said it. */
+interface StartTime {
+  readonly startedAt?: Instant;
+  /** `platform` (the event's own time) or `received`; absent in facts recorded before v1.x: `received`. */
+  readonly startedAtSource?: TimeSource;
+  readonly startedReceivedAt?: Instant;
 }
 
 interface OperationDescription extends OperationIdentity {
@@ -26,23 +35,23 @@ interface OperationDescription extends OperationIdentity {
 /** An operation the tracker had not heard of is in flight (`running`, `notStarted`, …). */
 export type OperationStarted = DomainEvent<
   'OperationStarted',
-  OperationDescription & {
-    readonly status: OperationStatus;
-    /** Set when the operation is reported running. */
-    readonly startedAt?: Instant;
-    readonly firstSeenAt: Instant;
-  }
+  OperationDescription &
+    StartTime & {
+      readonly status: OperationStatus;
+      /** Start fields are set when the operation is reported running. */
+      readonly firstSeenAt: Instant;
+    }
 >;
 
 /** A running operation moved forward without finishing (`notStarted` → `running`). */
 export type OperationStatusChanged = DomainEvent<
   'OperationStatusChanged',
-  OperationIdentity & {
-    readonly previousStatus: OperationStatus;
-    readonly status: OperationStatus;
-    readonly startedAt?: Instant;
-    readonly changedAt: Instant;
-  }
+  OperationIdentity &
+    StartTime & {
+      readonly previousStatus: OperationStatus;
+      readonly status: OperationStatus;
+      readonly changedAt: Instant;
+    }
 >;
 
 /**
@@ -52,27 +61,31 @@ export type OperationStatusChanged = DomainEvent<
  */
 export type OperationDetailsRecorded = DomainEvent<
   'OperationDetailsRecorded',
-  OperationIdentity & {
-    readonly operationType?: OperationType;
-    readonly rawOperationType?: string;
-    readonly clientContext?: string;
-    readonly operationContext?: string;
-    readonly participantId?: string;
-    readonly startedAt?: Instant;
-    readonly firstSeenAt?: Instant;
-    readonly recordedAt: Instant;
-  }
+  OperationIdentity &
+    StartTime & {
+      readonly operationType?: OperationType;
+      readonly rawOperationType?: string;
+      readonly clientContext?: string;
+      readonly operationContext?: string;
+      readonly participantId?: string;
+      readonly firstSeenAt?: Instant;
+      readonly recordedAt: Instant;
+    }
 >;
 
-type OperationEnd = OperationDescription & {
-  /** The status as reported (`completed`, `failed`, or a value kept as given). */
-  readonly status: OperationStatus;
-  readonly completionReason?: string;
-  readonly resultInfo?: ResultInfo;
-  readonly startedAt?: Instant;
-  readonly completedAt: Instant;
-  readonly durationMs?: number;
-};
+type OperationEnd = OperationDescription &
+  StartTime & {
+    /** The status as reported (`completed`, `failed`, or a value kept as given). */
+    readonly status: OperationStatus;
+    readonly completionReason?: string;
+    readonly resultInfo?: ResultInfo;
+    /** The platform's time for the end when the event gave one, else the receive time. */
+    readonly completedAt: Instant;
+    readonly completedAtSource?: TimeSource;
+    readonly completedReceivedAt?: Instant;
+    /** By the platform's clock when both ends have its time, else by receive times. */
+    readonly durationMs?: number;
+  };
 
 /** The operation finished successfully (including a canceled media operation). */
 export type OperationCompleted = DomainEvent<'OperationCompleted', OperationEnd>;

@@ -2,6 +2,7 @@ import type { Instant } from '../kernel/instants';
 import type { Platform, RecordingLocation } from '../notifications/notification';
 import type { ResultInfo } from '../result-info/result-info';
 import type { OperationOutcome, OperationStatus } from './operation-status';
+import type { TimeSource } from './operation-times';
 import type { OperationType } from './operation-types';
 
 export interface OperationRecording extends RecordingLocation {
@@ -25,8 +26,14 @@ export interface OperationState {
   readonly operationContext?: string;
   readonly participantId?: string;
   readonly firstSeenAt: Instant;
+  /** The platform's time where a fact gave one (see `startedAtSource`), else the receive time. */
   readonly startedAt?: Instant;
+  readonly startedAtSource?: TimeSource;
+  /** When the tracker received the fact that gave `startedAt`. */
+  readonly startedReceivedAt?: Instant;
   readonly completedAt?: Instant;
+  readonly completedAtSource?: TimeSource;
+  readonly completedReceivedAt?: Instant;
   readonly recording?: OperationRecording;
   readonly staleMarkedAt?: Instant;
   readonly updatedAt: Instant;

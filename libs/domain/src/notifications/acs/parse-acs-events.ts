@@ -4,6 +4,7 @@ import { canonicalId } from '../../ids/canonical-id';
 import { assertNever } from '../../kernel/assert-never';
 import { normalizeEnum } from '../../kernel/enums';
 import { field, isRecord, numberField, stringField, type UnknownRecord } from '../../kernel/json';
+import { toInstant } from '../../kernel/instants';
 import { compact } from '../../kernel/objects';
 import { acsEventKey } from '../../keys/acs-event-key';
 import { acsOperationIdentity } from '../../operations/acs-operation-id';
@@ -136,7 +137,10 @@ const cloudEvent = (event: UnknownRecord, type: string, pointer: string): EventR
     };
   }
   const redaction = redactSecrets(event);
-  const envelope = acsEnvelope(acsEventKey(redaction.redacted), rawCallId, type, data);
+  const envelope = {
+    ...acsEnvelope(acsEventKey(redaction.redacted), rawCallId, type, data),
+    ...platformTime(event),
+  };
   return {
     parsed: {
       notification: acsNotification(envelope, acsEventName(type), data),
@@ -177,6 +181,13 @@ const eventGridSystemEvent = (type: string, data: unknown, pointer: string): Eve
 
 const isIncomingCall = (type: string): boolean =>
   acsEventName(type).toLowerCase() === 'incomingcall';
+
+/** The event's own time (`time`, Event Grid `eventTime`); one that does not parse is ignored. */
+const platformTime = (event: UnknownRecord): { occurredAt?: string } => {
+  const text = stringField(event, 'time', 'eventTime');
+  const ms = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isFinite(ms) ? { occurredAt: toInstant(ms) } : {};
+};
 
 const previewResult = (event: UnknownRecord, pointer: string): EventResult => {
   const rawCallId = stringField(event, 'callConnectionId', 'callLegId');
