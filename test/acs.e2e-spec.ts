@@ -222,4 +222,42 @@ describe('ACS over HTTP: the ids users know, actions, dialogs, Event Grid, calls
       });
     });
   });
+
+  describe('one id, two types', () => {
+    const GRAPH_CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+    const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
+
+    it('keeps the first type, shows the other, warns in the log and counts it in /metrics', async () => {
+      const written: string[] = [];
+      const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      });
+      const warning = await startService({ LOG_LEVEL: 'warn' });
+      try {
+        // The seed documents give one id to a playPrompt and to a recordResponse.
+        await warning.post(
+          `/api/calls/${GRAPH_CALL}/operations`,
+          fixture('graph/playprompt-response.json'),
+        );
+        await warning.post('/api/calls', fixture('graph/recordresponse-completed.json'));
+        await warning.settle();
+        expect((await warning.get(`/api/operations/${OPERATION}`)).body).toMatchObject({
+          type: 'playPrompt',
+          rawType: '#microsoft.graph.playPromptOperation',
+          typeConflicts: [{ type: 'recordResponse', rawType: '#microsoft.graph.recordOperation' }],
+        });
+        const metrics = await fetch(`${warning.base}/metrics`).then((r) => r.text());
+        expect(metrics).toMatch(/^tracker_ingest_operation_type_conflicts_total 1$/m);
+      } finally {
+        spy.mockRestore();
+        await warning.stop();
+      }
+      expect(written.join('')).toMatch(
+        new RegExp(
+          `operation ${OPERATION} is a playPrompt but a notification calls it recordResponse`,
+        ),
+      );
+    });
+  });
 });

@@ -37,6 +37,7 @@ const apply = (state: CallState, event: CallEvent): CallState => {
     case 'OperationFailed':
     case 'RecordingLocationAvailable':
     case 'OperationEndedWithCall':
+    case 'OperationTypeConflictSeen':
       return evolveOperation(state, event);
     case 'ParticipantJoined':
     case 'ParticipantUpdated':

@@ -35,6 +35,7 @@ export const CALL_EVENT_TYPES = [
   'OperationFailed',
   'RecordingLocationAvailable',
   'OperationEndedWithCall',
+  'OperationTypeConflictSeen',
   'ParticipantJoined',
   'ParticipantUpdated',
   'ParticipantLeft',

@@ -32,8 +32,43 @@ export const decideOperation = (
 ): CallEventDraft[] => {
   const operation = own(state.operations, notification.operationId);
   return [
+    ...decideTypeConflict(notification, operation, state, at),
     ...decideFacts(notification, operation, state, at),
     ...decideLateOperationEnd(notification, operation, state, at),
+  ];
+};
+
+/**
+ * One id, two types: the operation keeps its first type (its id names one operation), and the
+ * other type is recorded once, so that it is never merged silently.
+ */
+const decideTypeConflict = (
+  notification: OperationNotification,
+  operation: OperationState | undefined,
+  state: CallState,
+  at: Instant,
+): CallEventDraft[] => {
+  if (operation === undefined) return [];
+  const given = notification.operationType;
+  const kept = operation.operationType;
+  if (given === UNKNOWN_OPERATION_TYPE || kept === UNKNOWN_OPERATION_TYPE || given === kept) {
+    return [];
+  }
+  const rawType = notification.rawOperationType;
+  if (operation.typeConflicts?.some((c) => c.type === given && c.rawType === rawType)) return [];
+  return [
+    {
+      type: 'OperationTypeConflictSeen',
+      data: compact({
+        callId: state.callId,
+        operationId: operation.operationId,
+        rawOperationId: notification.rawOperationId,
+        operationType: kept,
+        conflictingType: given,
+        conflictingRawType: rawType,
+        seenAt: at,
+      }),
+    },
   ];
 };
 

@@ -84,6 +84,17 @@ const nextOperation = (
         completedReceivedAt: event.data.endedAt,
       };
     }
+    case 'OperationTypeConflictSeen': {
+      if (current === undefined) return undefined;
+      const { conflictingType: type, conflictingRawType: rawType } = event.data;
+      const conflict = compact({ type, rawType });
+      const known = current.typeConflicts ?? [];
+      if (known.some((c) => c.type === type && c.rawType === rawType)) return current;
+      const typeConflicts = [...known, conflict].sort((a, b) =>
+        `${a.type}\u0000${a.rawType ?? ''}`.localeCompare(`${b.type}\u0000${b.rawType ?? ''}`),
+      );
+      return { ...current, typeConflicts };
+    }
     case 'RecordingLocationAvailable': {
       if (current === undefined) return undefined;
       const { location, hasAccessToken, availableAt } = event.data;

@@ -122,6 +122,23 @@ export type OperationEndedWithCall = DomainEvent<
   }
 >;
 
+/**
+ * A notification named a known operation with another type (the Graph docs' own samples reuse one
+ * id for a playPrompt and a recordResponse). The operation keeps the type it was first given;
+ * this fact keeps the other one visible.
+ */
+export type OperationTypeConflictSeen = DomainEvent<
+  'OperationTypeConflictSeen',
+  OperationIdentity & {
+    /** The type the operation keeps. */
+    readonly operationType: OperationType;
+    /** The type this notification gave it, and its raw form (`@odata.type`). */
+    readonly conflictingType: OperationType;
+    readonly conflictingRawType?: string;
+    readonly seenAt: Instant;
+  }
+>;
+
 export type OperationEvent =
   | OperationStarted
   | OperationStatusChanged
@@ -129,4 +146,5 @@ export type OperationEvent =
   | OperationCompleted
   | OperationFailed
   | RecordingLocationAvailable
-  | OperationEndedWithCall;
+  | OperationEndedWithCall
+  | OperationTypeConflictSeen;

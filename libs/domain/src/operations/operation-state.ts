@@ -9,6 +9,11 @@ export interface OperationRecording extends RecordingLocation {
   readonly availableAt: Instant;
 }
 
+export interface TypeConflict {
+  readonly type: OperationType;
+  readonly rawType?: string;
+}
+
 export interface OperationState {
   readonly operationId: string;
   /** Every spelling of the id seen so far (sorted): either form finds the operation. */
@@ -36,6 +41,8 @@ export interface OperationState {
   readonly completedReceivedAt?: Instant;
   readonly recording?: OperationRecording;
   readonly staleMarkedAt?: Instant;
+  /** Other types notifications gave this operation's id (sorted, unique); the type stays the first. */
+  readonly typeConflicts?: readonly TypeConflict[];
   readonly updatedAt: Instant;
 }
 

@@ -2,7 +2,7 @@ import type { Instant } from '../kernel/instants';
 import { canonicalId } from '../ids/canonical-id';
 import { own, sortedValues } from '../kernel/records';
 import type { Platform, RecordingLocation } from '../notifications/notification';
-import type { OperationState } from '../operations/operation-state';
+import type { OperationState, TypeConflict } from '../operations/operation-state';
 import type { OperationOutcome, OperationStatus } from '../operations/operation-status';
 import {
   durationBetween,
@@ -45,6 +45,8 @@ export interface OperationView {
   readonly durationMs: number | null;
   readonly recording: (RecordingLocation & { readonly availableAt: Instant }) | null;
   readonly staleMarkedAt: Instant | null;
+  /** Other types notifications gave this id (`type` stays the first one); empty when none. */
+  readonly typeConflicts: readonly TypeConflict[];
   readonly updatedAt: Instant;
 }
 
@@ -93,6 +95,7 @@ const viewOf = (
   durationMs: durationBetween(start, end) ?? null,
   recording: operation.recording ?? null,
   staleMarkedAt: operation.staleMarkedAt ?? null,
+  typeConflicts: operation.typeConflicts ?? [],
   updatedAt: operation.updatedAt,
 });
 

@@ -106,6 +106,7 @@ describe('views', () => {
         availableAt: at(9),
       },
       staleMarkedAt: null,
+      typeConflicts: [],
       updatedAt: at(9),
     });
     const everything = JSON.stringify([
