@@ -1,3 +1,4 @@
+import { LocalIdentityProvider } from './support/auth/local-identity-provider';
 import { fixture, RunningService, startService } from './support/running-service';
 
 // Issue 11: ACS users, tried with payloads from Microsoft's docs and SDK test data (see
@@ -194,6 +195,77 @@ describe('ACS over HTTP: the ids users know, actions, dialogs, Event Grid, calls
     });
   });
 
+  describe('dialogs, dedupe, 2021 private preview and platform times', () => {
+    it('takes DialogStarted and DialogCompleted sharing one id for two facts, one dialog found by its dialogId', async () => {
+      const dialog = fixture('acs/dialog-started-completed.json');
+      expect(await service.post('/api/acs/events', dialog)).toMatchObject({
+        status: 202,
+        body: { accepted: 2, duplicates: 0 },
+      });
+      expect(await service.post('/api/acs/events', dialog)).toMatchObject({
+        status: 202,
+        body: { accepted: 0, duplicates: 2 },
+      });
+      await service.settle();
+      for (const id of [
+        '92e08834-b6ee-4ede-8956-9fefa27a691c',
+        '92E08834B6EE4EDE89569FEFA27A691C',
+      ]) {
+        expect((await service.get(`/api/operations/${id}`)).body).toMatchObject({
+          callId: '441fbf00-5b21-4beb-bd4d-fd665ca4b65f',
+          type: 'dialog',
+          status: 'completed',
+          operationContext: 'context',
+          startedAt: '2023-07-27T07:48:55.276Z',
+          completedAt: '2023-07-27T07:48:56.076Z',
+          durationMs: 800,
+        });
+      }
+    });
+
+    it('sets the call state from CallLegStateChanged single objects with null ids', async () => {
+      const leg = '531f3600-481f-41c8-8a75-3e8b2e8e6200';
+      for (const state of ['establishing', 'established']) {
+        const reply = await service.post(
+          '/api/acs/events',
+          fixture(`acs/callleg-state-${state}.json`),
+        );
+        expect(reply).toMatchObject({ status: 202, body: { accepted: 1 } });
+      }
+      await service.settle();
+      expect((await service.get(`/api/calls/${leg}`)).body).toMatchObject({
+        state: 'established',
+        rawState: 'Established',
+        final: false,
+      });
+      for (const state of ['terminating', 'terminated']) {
+        await service.post('/api/acs/events', fixture(`acs/callleg-state-${state}.json`));
+      }
+      await service.settle();
+      expect((await service.get(`/api/calls/${leg}`)).body).toMatchObject({
+        state: 'terminated',
+        final: true,
+      });
+    });
+
+    it('dates a play by the events’ own times even when they come in one POST', async () => {
+      await service.post('/api/acs/events', fixture('acs/play-call-timeline.json'));
+      await service.settle();
+      const { body } = await service.get(
+        '/api/calls/401f3500-62bd-46a9-8c09-9e1b06caca01/operations?context=welcome-prompt',
+      );
+      const [welcome] = body.operations;
+      expect(welcome).toMatchObject({
+        startedAt: '2022-08-12T03:35:08.025Z',
+        startedAtSource: 'platform',
+        completedAt: '2022-08-12T03:35:12.025Z',
+        completedAtSource: 'platform',
+        durationMs: 4000,
+      });
+      expect(welcome.startedReceivedAt).toBe(welcome.completedReceivedAt);
+    });
+  });
+
   describe('operations end with their call', () => {
     const CONNECTION = '401f3500-62bd-46a9-8c09-9e1b06caca01';
 
@@ -259,5 +331,57 @@ describe('ACS over HTTP: the ids users know, actions, dialogs, Event Grid, calls
         ),
       );
     });
+  });
+});
+
+describe('Event Grid deliveries under AUTH_MODE=jwt (Microsoft Entra ID tokens)', () => {
+  const AUDIENCE = 'api://call-operation-tracker';
+  let entra: LocalIdentityProvider;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    entra = await LocalIdentityProvider.start(
+      'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+    );
+    service = await startService({
+      AUTH_MODE: 'jwt',
+      EVENTGRID_AUTH_AUDIENCE: AUDIENCE,
+      EVENTGRID_AUTH_ISSUERS: entra.issuer,
+      EVENTGRID_AUTH_OPENID_CONFIG_URL: entra.openIdConfigUrl,
+    });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await entra?.stop();
+  });
+
+  it('accepts Event Grid’s token on /api/eventgrid/events and refuses anything else', async () => {
+    const token = await entra.token({ aud: AUDIENCE });
+    const bearer = { authorization: `Bearer ${token}` };
+    const validation = fixture('acs/eventgrid-subscription-validation.json');
+    expect(await service.post('/api/eventgrid/events', validation, bearer)).toMatchObject({
+      status: 200,
+      body: { validationResponse: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6' },
+    });
+    expect((await service.post('/api/eventgrid/events', validation)).status).toBe(401);
+    const wrongAudience = await entra.token({ aud: 'another-app' });
+    expect(
+      (
+        await service.post('/api/eventgrid/events', validation, {
+          authorization: `Bearer ${wrongAudience}`,
+        })
+      ).status,
+    ).toBe(401);
+    // The ACS callback endpoint takes ACS's token only (not configured here: 401 for all).
+    expect((await service.post('/api/acs/events', validation, bearer)).status).toBe(401);
+    expect(
+      (
+        await service.post(
+          '/api/eventgrid/events',
+          fixture('acs/eventgrid-incoming-call.json'),
+          bearer,
+        )
+      ).status,
+    ).toBe(202);
   });
 });
