@@ -228,6 +228,41 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     ).toEqual(rest.events);
   });
 
+  it('GetOperation by a raw ACS id in any case; ListOperations by context', async () => {
+    const acsCall = '18dea47f-b081-4107-9a5c-4300819d2c6c';
+    await service.post(
+      `/api/calls/${acsCall}/operations?action=playAudio`,
+      fixture('acs/playaudio-response-with-id.json'),
+    );
+    await service.post(
+      `/api/calls/${acsCall}/operations?action=playAudio`,
+      fixture('acs/playaudio-response.json'),
+    );
+    await service.settle();
+    for (const operationId of ['dummyId', 'DUMMYID']) {
+      const operation = await unary(tracker, 'GetOperation', { operationId });
+      expect(operation).toMatchObject({ callId: acsCall, type: 'play', status: 'running' });
+      expect(operation.rawOperationIds).toEqual(['dummyId']);
+    }
+    const byContext = await unary(tracker, 'ListOperations', {
+      callId: acsCall,
+      context: 'dummyOperationContext',
+    });
+    expect(byContext.operations.map((o: Json) => o.operationContext)).toEqual([
+      'dummyOperationContext',
+    ]);
+    const all = await unary(tracker, 'ListOperations', { callId: acsCall });
+    expect(all.operations).toHaveLength(2);
+    await service.post(
+      `/api/calls/${acsCall}/operations?action=cancelAllMediaOperations`,
+      fixture('acs/cancelallmediaoperations-response.json'),
+    );
+    await service.settle();
+    expect(await codeOf(unary(tracker, 'GetOperation', { operationId: 'dummyId' }))).toBe(
+      grpc.status.FAILED_PRECONDITION,
+    );
+  });
+
   it('answers NOT_FOUND for unknown ids and INVALID_ARGUMENT for client mistakes', async () => {
     const unknown = '00000000-0000-0000-0000-000000000000';
     expect(await codeOf(unary(tracker, 'GetCall', { callId: unknown }))).toBe(

@@ -95,4 +95,38 @@ describe('Kafka fan-out from the running service (real broker)', () => {
       await consumer.stop();
     }
   }, 120_000);
+
+  it('publishes an operation that ended with its call as finished (callEnded), then the platform’s late completion', async () => {
+    const timeline = fixture('acs/play-call-timeline.json') as Array<Record<string, unknown>>;
+    const [, , welcomeCompleted] = timeline;
+    expect((await service.post('/api/acs/events', timeline)).status).toBe(202);
+    const menuCompleted = {
+      ...welcomeCompleted,
+      id: 'menu-completed-late',
+      data: { ...(welcomeCompleted.data as object), operationContext: 'menu-prompt' },
+    };
+    expect((await service.post('/api/acs/events', [menuCompleted])).status).toBe(202);
+    await service.settle();
+    const rest = await service.get(
+      '/api/calls/401f3500-62bd-46a9-8c09-9e1b06caca01/operations?context=menu-prompt',
+    );
+    const menu = rest.body.operations[0].operationId as string;
+
+    const consumer = await readCommitted(testKafka('fanout-e2e-call-ended'), [
+      topics.operationState,
+    ]);
+    try {
+      const outcomes = async () => {
+        const records = consumer.seen.get(topics.operationState)!.filter((r) => r.key === menu);
+        return records.map((r) => JSON.parse(r.value).outcome);
+      };
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+        if ((await outcomes()).includes('completed')) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(await outcomes()).toEqual([null, 'callEnded', 'completed']);
+    } finally {
+      await consumer.stop();
+    }
+  }, 120_000);
 });

@@ -28,6 +28,9 @@ const API_KEY = 'secrets-e2e-read-key-0123456789';
  */
 describe('a planted recording token never leaves the store in clear', () => {
   const token = `planted-recording-token-${randomUUID()}`;
+  // ACS `incomingCallContext` answers a call: the same rules (issue 11).
+  const incomingCallContext = `planted-incoming-call-context-${randomUUID()}`;
+  const INCOMING = 'd732db64-4803-462d-be9c-518943ea2b7a';
   const key = randomBytes(32);
   const prefix = `secrets-${randomUUID().slice(0, 8)}`;
   const names = topicNames(prefix);
@@ -74,6 +77,11 @@ describe('a planted recording token never leaves the store in clear', () => {
         expect(await send('/api/calls', JSON.stringify(fixture(name)))).toBe(202);
       }
       expect(await send('/api/calls', completed)).toBe(202);
+      const [incomingCall] = fixture('acs/eventgrid-incoming-call.json') as Array<{
+        data: Record<string, unknown>;
+      }>;
+      incomingCall.data.incomingCallContext = incomingCallContext;
+      expect(await send('/api/eventgrid/events', JSON.stringify([incomingCall]))).toBe(202);
       expect(
         await send('/api/calls', completed.replace('"changeType":"deleted"', '"changeType":7')),
       ).toBe(400);
@@ -86,6 +94,8 @@ describe('a planted recording token never leaves the store in clear', () => {
         `/api/calls/${CALL}`,
         `/api/calls/${CALL}/operations`,
         `/api/calls/${CALL}/history`,
+        `/api/calls/${INCOMING}`,
+        `/api/calls/${INCOMING}/history`,
       ]) {
         expect(await send(path, '', readKey)).toBe(200);
       }
@@ -170,7 +180,9 @@ describe('a planted recording token never leaves the store in clear', () => {
     const channels = new Set(outputs.map(([channel]) => channel.split(' ')[0]));
     expect([...channels].sort()).toEqual(['HTTP', 'Kafka', 'cli', 'file', 'gRPC', 'service']);
     expect(outputs.length).toBeGreaterThan(20);
-    const leaks = outputs.filter(([, text]) => text.includes(token)).map(([channel]) => channel);
+    const leaks = outputs
+      .filter(([, text]) => text.includes(token) || text.includes(incomingCallContext))
+      .map(([channel]) => channel);
     expect(leaks).toEqual([]);
 
     // Sealed, not lost: the key opens it from the stored event.
@@ -182,7 +194,10 @@ describe('a planted recording token never leaves the store in clear', () => {
         const sealed = (event.data as { protectedSecrets?: unknown }).protectedSecrets;
         if (sealed !== undefined) opened.push(vault.open(sealed));
       }
-      expect(opened).toEqual([{ '/resourceData/recordingAccessToken': token }]);
+      expect(opened).toEqual([
+        { '/resourceData/recordingAccessToken': token },
+        { '/data/incomingCallContext': incomingCallContext },
+      ]);
     } finally {
       await store.close();
     }

@@ -1,7 +1,7 @@
 // @tracker/domain: the pure call-tracking model. No I/O; time is always passed in.
 
 // Ids and stream names
-export { canonicalId, canonicalIdOrUndefined, sameId } from './ids/canonical-id';
+export { canonicalId, canonicalIdOrUndefined, idLookupKey, sameId } from './ids/canonical-id';
 export { CALL_STREAM_CATEGORY, callIdFromStreamName, callStreamName } from './ids/stream-name';
 
 // Keys, event ids, secrets
@@ -69,6 +69,10 @@ export {
 } from './notifications/graph/parse-graph-notifications';
 export { parseGraphResourcePath, type GraphResource } from './notifications/graph/resource-path';
 export { parseAcsEvent, parseAcsEvents } from './notifications/acs/parse-acs-events';
+export {
+  forIncomingCallRecord,
+  incomingCallRecordOf,
+} from './notifications/acs/incoming-call-record';
 export { parseOperationResponse } from './notifications/bot/parse-operation-response';
 
 // Commands

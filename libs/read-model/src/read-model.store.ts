@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
-import type { CallState, CallView, OperationView } from '@tracker/domain';
+import {
+  canonicalId,
+  idLookupKey,
+  type CallState,
+  type CallView,
+  type OperationView,
+} from '@tracker/domain';
 import { formatPosition, parsePosition, StorePosition } from '@tracker/event-store';
 import { READ_MODEL_SCHEMA } from './schema';
 
@@ -40,6 +46,12 @@ const projectorState = (state: CallState): CallState =>
     ? state
     : { ...state, seenNotificationKeys: {} };
 
+export interface ListOperationsFilter {
+  readonly status?: string;
+  /** Matches the operation's `operationContext` or its `clientContext`, exactly. */
+  readonly context?: string;
+}
+
 /** SQLite file holding the call and operation views (see schema.ts). */
 export class ReadModelStore {
   private readonly db: Database.Database;
@@ -72,6 +84,15 @@ export class ReadModelStore {
          ON CONFLICT (operation_id) DO UPDATE SET call_id = excluded.call_id, status = excluded.status, view = excluded.view`,
       ),
       operation: this.db.prepare('SELECT view FROM operations WHERE operation_id = ?').raw(),
+      addOperationId: this.db.prepare(
+        'INSERT OR IGNORE INTO operation_ids (lookup_key, operation_id) VALUES (?, ?)',
+      ),
+      operationsByLookupKey: this.db
+        .prepare(
+          `SELECT o.view FROM operation_ids i JOIN operations o ON o.operation_id = i.operation_id
+           WHERE i.lookup_key = ? ORDER BY o.operation_id`,
+        )
+        .raw(),
       operationsOfCall: this.db
         .prepare('SELECT view FROM operations WHERE call_id = ? ORDER BY operation_id')
         .raw(),
@@ -116,6 +137,9 @@ export class ReadModelStore {
         );
         for (const op of w.operations) {
           this.stmt.upsertOperation.run(op.operationId, op.callId, op.status, JSON.stringify(op));
+          for (const id of [op.operationId, ...op.rawOperationIds]) {
+            this.stmt.addOperationId.run(idLookupKey(id), op.operationId);
+          }
         }
       }
       this.stmt.saveCheckpoint.run(projection, formatPosition(position));
@@ -136,13 +160,28 @@ export class ReadModelStore {
     return row ? JSON.parse(row[0]) : undefined;
   }
 
-  listOperations(callId: string, status?: string): OperationView[] {
+  /**
+   * Every operation an id names: the one keyed by it, else those that were ever given it as a
+   * platform id (in any case or dash form). Several only when a raw id is reused across calls.
+   */
+  findOperations(id: string): OperationView[] {
+    const own = this.getOperation(canonicalId(id));
+    if (own) return [own];
+    const rows = this.stmt.operationsByLookupKey.all(idLookupKey(id)) as Array<[string]>;
+    return rows.map(([view]) => JSON.parse(view));
+  }
+
+  listOperations(callId: string, filter: ListOperationsFilter = {}): OperationView[] {
+    const { status, context } = filter;
     const rows = (
       status
         ? this.stmt.operationsOfCallByStatus.all(callId, status)
         : this.stmt.operationsOfCall.all(callId)
     ) as Array<[string]>;
-    return rows.map(([view]) => JSON.parse(view));
+    const views: OperationView[] = rows.map(([view]) => JSON.parse(view));
+    return context === undefined
+      ? views
+      : views.filter((op) => op.operationContext === context || op.clientContext === context);
   }
 
   listCalls(filter: ListCallsFilter): CallView[] {
@@ -179,7 +218,9 @@ export class ReadModelStore {
 
   /** Drops every row and checkpoint, for a rebuild from the start of the store. */
   reset(): void {
-    this.db.exec('DELETE FROM operations; DELETE FROM calls; DELETE FROM checkpoints;');
+    this.db.exec(
+      'DELETE FROM operation_ids; DELETE FROM operations; DELETE FROM calls; DELETE FROM checkpoints;',
+    );
   }
 
   close(): void {

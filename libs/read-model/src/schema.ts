@@ -1,7 +1,8 @@
 /**
  * The read model: one row per call (its folded state without the notification keys, for the
  * projector, and its view, for queries) and one per operation, plus the projector's checkpoint, all written in the same
- * transaction so a restart resumes exactly where the last committed batch ended.
+ * transaction so a restart resumes exactly where the last committed batch ended. Tables added
+ * later are created empty on an existing file: `npm run cli -- rebuild` fills them.
  */
 export const READ_MODEL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
@@ -23,6 +24,13 @@ CREATE TABLE IF NOT EXISTS operations (
   view         TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS operations_by_call ON operations (call_id, status);
+-- Every spelling an operation is known by (raw platform ids, dialog ids, its own id), by lookup
+-- key (see idLookupKey): the ids users know find the operation whatever the tracker keyed it by.
+CREATE TABLE IF NOT EXISTS operation_ids (
+  lookup_key   TEXT NOT NULL,
+  operation_id TEXT NOT NULL,
+  PRIMARY KEY (lookup_key, operation_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (
   projection TEXT PRIMARY KEY,
   position   TEXT NOT NULL

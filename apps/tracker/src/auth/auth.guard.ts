@@ -41,13 +41,13 @@ const rpcCredentials = (metadata: Metadata): Credentials => {
 
 /**
  * Runs before any pipe or handler, so a rejected request is never parsed further or stored.
- * Webhooks (graph, acs) need the platform's signed token unless AUTH_MODE=none; everything else
+ * Webhooks (graph, acs, eventGrid) need the platform's signed token unless AUTH_MODE=none; everything else
  * but `public` needs an API key when API_KEYS is set.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly apiKeys: ApiKeys;
-  private readonly verifiers: Partial<Record<'graph' | 'acs', JwtVerifier>>;
+  private readonly verifiers: Partial<Record<'graph' | 'acs' | 'eventGrid', JwtVerifier>>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,6 +63,7 @@ export class AuthGuard implements CanActivate {
     this.verifiers = {
       ...(auth.graph ? { graph: new JwtVerifier(auth.graph, options) } : {}),
       ...(auth.acs ? { acs: new JwtVerifier(auth.acs, options) } : {}),
+      ...(auth.eventGrid ? { eventGrid: new JwtVerifier(auth.eventGrid, options) } : {}),
     };
   }
 

@@ -1,5 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CallCommand, callStreamName, decide, evolveAll, isDuplicate } from '@tracker/domain';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  CallCommand,
+  CallEvent,
+  callStreamName,
+  decide,
+  evolveAll,
+  isDuplicate,
+} from '@tracker/domain';
 import {
   EVENT_STORE,
   EventStore,
@@ -37,6 +44,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class CallCommandService {
   private readonly folder: CallStateFolder;
   private readonly turns = new Map<string, Promise<unknown>>();
+  private readonly logger = new Logger('Calls');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -55,6 +63,20 @@ export class CallCommandService {
       return await turn;
     } finally {
       if (this.turns.get(callId) === turn) this.turns.delete(callId);
+    }
+  }
+
+  /** One id, two types is kept visible: a warning and a count per conflict (ids and types only). */
+  private warnOfTypeConflicts(events: readonly CallEvent[]): void {
+    for (const event of events) {
+      if (event.type !== 'OperationTypeConflictSeen') continue;
+      this.counters.typeConflict();
+      const { callId, operationId, operationType, conflictingType, conflictingRawType } =
+        event.data;
+      this.logger.warn(
+        `call ${callId}: operation ${operationId} is a ${operationType} but a notification ` +
+          `calls it ${conflictingType} (${conflictingRawType ?? 'no raw type'}); kept ${operationType}`,
+      );
     }
   }
 
@@ -87,6 +109,7 @@ export class CallCommandService {
         this.folder.remember(stream, next, result.nextExpectedRevision);
         // Another process stored these very events first (a redelivery racing its original).
         if (result.alreadyStored) return { accepted: 0, duplicates: commands.length };
+        this.warnOfTypeConflicts(events);
         return { accepted: commands.length - duplicates, duplicates };
       } catch (error) {
         this.folder.forget(stream);

@@ -11,6 +11,7 @@ import { CallCommandService } from './call-command.service';
 import { DeadlineWatcher } from './deadline-watcher.service';
 import { IngestCounters } from '../ingest/ingest-counters';
 import { ProjectionThread } from './projection/projection-thread';
+import { IncomingCallRecords } from '../ingest/incoming-call-records';
 
 @Module({
   imports: [CqrsModule.forRoot()],
@@ -19,6 +20,7 @@ import { ProjectionThread } from './projection/projection-thread';
     CallCommandService,
     IngestCounters,
     IngestNotificationsHandler,
+    IncomingCallRecords,
     DeadlineWatcher,
     {
       provide: ReadModelStore,

@@ -128,6 +128,23 @@ describe('loadConfig: authentication and secrets', () => {
     expect(auth.clockSkewSeconds).toBe(5);
   });
 
+  it('configures Event Grid deliveries only with the tenant issuers given', () => {
+    const { auth } = loadConfig({
+      EVENTGRID_AUTH_AUDIENCE: 'api://tracker',
+      EVENTGRID_AUTH_ISSUERS: 'https://sts.windows.net/t1/',
+    });
+    expect(auth.eventGrid).toEqual({
+      audience: 'api://tracker',
+      issuers: ['https://sts.windows.net/t1/'],
+      openIdConfigUrl:
+        'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+      tenantIds: [],
+    });
+    expect(() => loadConfig({ EVENTGRID_AUTH_AUDIENCE: 'api://tracker' })).toThrow(
+      /EVENTGRID_AUTH_AUDIENCE needs EVENTGRID_AUTH_ISSUERS/,
+    );
+  });
+
   it('rejects short API keys, bad URLs and a wrong-size encryption key', () => {
     const attempt = () =>
       loadConfig({

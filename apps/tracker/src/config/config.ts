@@ -61,6 +61,8 @@ export interface AuthConfig {
   /** Undefined: that platform's webhook answers 401 to everyone. */
   readonly graph?: JwtSourceConfig;
   readonly acs?: JwtSourceConfig;
+  /** Event Grid deliveries (`IncomingCall`) with Microsoft Entra ID tokens: `/api/eventgrid/events`. */
+  readonly eventGrid?: JwtSourceConfig;
   readonly clockSkewSeconds: number;
   readonly jwksCooldownSeconds: number;
   /** Keys for the read APIs and the bot's operation responses; empty: those are open. */
@@ -118,6 +120,11 @@ export const CONFIG_VARIABLES = [
   'ACS_AUTH_OPENID_CONFIG_URL',
   'ACS_AUTH_JWKS_URL',
   'ACS_AUTH_TENANT_IDS',
+  'EVENTGRID_AUTH_AUDIENCE',
+  'EVENTGRID_AUTH_ISSUERS',
+  'EVENTGRID_AUTH_OPENID_CONFIG_URL',
+  'EVENTGRID_AUTH_JWKS_URL',
+  'EVENTGRID_AUTH_TENANT_IDS',
   'AUTH_CLOCK_SKEW_SECONDS',
   'AUTH_JWKS_COOLDOWN_SECONDS',
   'API_KEYS',
@@ -238,10 +245,20 @@ const ACS_DEFAULTS = {
     'https://acscallautomation.communication.azure.com/calling/.well-known/acsopenidconfiguration',
 };
 
+/**
+ * Event Grid signs with Microsoft Entra ID: the issuer names the tenant
+ * (`https://sts.windows.net/<tenant>/` or `https://login.microsoftonline.com/<tenant>/v2.0`), so
+ * there is no default issuer and EVENTGRID_AUTH_ISSUERS is required with the audience.
+ */
+const EVENT_GRID_DEFAULTS = {
+  issuers: [],
+  openIdConfigUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+};
+
 const jwtSource = (
   read: EnvReader,
-  prefix: 'GRAPH' | 'ACS',
-  defaults: typeof GRAPH_DEFAULTS,
+  prefix: 'GRAPH' | 'ACS' | 'EVENTGRID',
+  defaults: { issuers: readonly string[]; openIdConfigUrl: string },
 ): JwtSourceConfig | undefined => {
   const audience = read.string(`${prefix}_AUTH_AUDIENCE`, '');
   const openIdConfigUrl = read.url(`${prefix}_AUTH_OPENID_CONFIG_URL`, defaults.openIdConfigUrl);
@@ -258,11 +275,17 @@ const authConfig = (read: EnvReader, env: Env): AuthConfig => {
   const mode = read.oneOf('AUTH_MODE', 'jwt', ['jwt', 'none']);
   const graph = jwtSource(read, 'GRAPH', GRAPH_DEFAULTS);
   const acs = jwtSource(read, 'ACS', ACS_DEFAULTS);
+  const eventGrid = jwtSource(read, 'EVENTGRID', EVENT_GRID_DEFAULTS);
+  if (eventGrid && eventGrid.issuers.length === 0) {
+    read.problems.push(
+      'EVENTGRID_AUTH_AUDIENCE needs EVENTGRID_AUTH_ISSUERS (your tenant, e.g. https://sts.windows.net/<tenant-id>/)',
+    );
+  }
   const apiKeys = read.list('API_KEYS', []);
   if (apiKeys.some((key) => key.length < MIN_API_KEY_LENGTH)) {
     read.problems.push(`API_KEYS must be keys of at least ${MIN_API_KEY_LENGTH} characters`);
   }
-  if (mode === 'jwt' && !graph && !acs) {
+  if (mode === 'jwt' && !graph && !acs && !eventGrid) {
     read.problems.push(
       'AUTH_MODE=jwt needs GRAPH_AUTH_AUDIENCE (the bot app id) and/or ACS_AUTH_AUDIENCE ' +
         '(the ACS resource id); AUTH_MODE=none turns authentication off for local use',
@@ -275,6 +298,7 @@ const authConfig = (read: EnvReader, env: Env): AuthConfig => {
     mode,
     ...(graph ? { graph } : {}),
     ...(acs ? { acs } : {}),
+    ...(eventGrid ? { eventGrid } : {}),
     clockSkewSeconds: read.integer('AUTH_CLOCK_SKEW_SECONDS', 60, 0, 600),
     jwksCooldownSeconds: read.integer('AUTH_JWKS_COOLDOWN_SECONDS', 30, 0, 3600),
     apiKeys,

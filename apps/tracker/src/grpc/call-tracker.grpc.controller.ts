@@ -6,7 +6,7 @@ import { CallView } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { readCallHistory } from '../calls/call-history';
 import { Projection, ReadModelStore } from '@tracker/read-model';
-import { invalidArgument, notFound, requireId } from './grpc-errors';
+import { failedPrecondition, invalidArgument, notFound, requireId } from './grpc-errors';
 import {
   CallMessage,
   HistoryEventMessage,
@@ -46,18 +46,28 @@ export class CallTrackerGrpcController {
 
   @GrpcMethod(SERVICE, 'GetOperation')
   getOperation(request: { operationId?: string }): OperationMessage {
-    const id = requireId('operation_id', request.operationId);
-    const found = this.readModel.getOperation(id);
-    if (!found) throw notFound(`no operation ${request.operationId}`);
-    return toOperationMessage(found);
+    requireId('operation_id', request.operationId);
+    const found = this.readModel.findOperations(request.operationId as string);
+    if (found.length === 0) throw notFound(`no operation ${request.operationId}`);
+    if (found.length > 1) {
+      throw failedPrecondition(
+        `operation_id ${request.operationId} names ${found.length} operations: ${found
+          .map((op) => op.operationId)
+          .join(', ')}`,
+      );
+    }
+    return toOperationMessage(found[0]);
   }
 
   @GrpcMethod(SERVICE, 'ListOperations')
-  listOperations(request: { callId?: string; status?: string }): {
+  listOperations(request: { callId?: string; status?: string; context?: string }): {
     operations: OperationMessage[];
   } {
     const call = this.requireCall(request.callId);
-    const operations = this.readModel.listOperations(call.callId, request.status || undefined);
+    const operations = this.readModel.listOperations(call.callId, {
+      status: request.status || undefined,
+      context: request.context || undefined,
+    });
     return { operations: operations.map(toOperationMessage) };
   }
 

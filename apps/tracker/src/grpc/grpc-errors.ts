@@ -9,6 +9,9 @@ export const invalidArgument = (message: string): RpcException =>
 export const notFound = (message: string): RpcException =>
   new RpcException({ code: status.NOT_FOUND, message });
 
+export const failedPrecondition = (message: string): RpcException =>
+  new RpcException({ code: status.FAILED_PRECONDITION, message });
+
 /** The canonical form of a request id, or INVALID_ARGUMENT naming the field. */
 export const requireId = (field: string, value: unknown): string => {
   // The same rule as the REST paths.

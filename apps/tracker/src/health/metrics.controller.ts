@@ -67,6 +67,12 @@ export class MetricsController {
         s.ingest.retries,
       ],
       [
+        'tracker_ingest_operation_type_conflicts_total',
+        'Notifications that named a known operation with another type (the first type is kept)',
+        'counter',
+        s.ingest.typeConflicts,
+      ],
+      [
         'tracker_projection_position',
         'Read model checkpoint (commit position)',
         'gauge',

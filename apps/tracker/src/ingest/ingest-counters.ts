@@ -7,10 +7,16 @@ export class IngestCounters {
   private duplicates = 0;
   private conflicts = 0;
   private retries = 0;
+  private typeConflicts = 0;
 
   record(outcome: { accepted: number; duplicates: number }): void {
     this.accepted += outcome.accepted;
     this.duplicates += outcome.duplicates;
+  }
+
+  /** A notification named a known operation with another type (OperationTypeConflictSeen). */
+  typeConflict(): void {
+    this.typeConflicts += 1;
   }
 
   /** An append found its call's stream at another revision than the one it decided against. */
@@ -23,12 +29,19 @@ export class IngestCounters {
     this.retries += 1;
   }
 
-  snapshot(): { accepted: number; duplicates: number; conflicts: number; retries: number } {
+  snapshot(): {
+    accepted: number;
+    duplicates: number;
+    conflicts: number;
+    retries: number;
+    typeConflicts: number;
+  } {
     return {
       accepted: this.accepted,
       duplicates: this.duplicates,
       conflicts: this.conflicts,
       retries: this.retries,
+      typeConflicts: this.typeConflicts,
     };
   }
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Options,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ParseResult,
@@ -9,14 +22,24 @@ import {
 } from '@tracker/domain';
 import { Authenticate } from '../auth/authenticate.decorator';
 import { invalidRequest } from '../http/problem';
+import { optionalQueryText } from '../http/query-text';
 import { validateBody } from '../http/validate-body';
 import { validId } from '../http/valid-id';
-import { AcsCloudEventDto } from './dto/acs-event.dto';
-import { CommsNotificationsDto, MAX_NOTIFICATIONS_PER_BATCH } from './dto/graph-notifications.dto';
+import { checkAcsEnvelope } from './dto/acs-envelope';
+import { CommsNotificationsDto } from './dto/graph-notifications.dto';
 import { OperationResponseDto } from './dto/operation-response.dto';
+import { IncomingCallRecords } from './incoming-call-records';
 import { IngestNotifications } from './ingest-notifications.command';
 import { SECRET_VAULT } from '../secrets/secrets.module';
 import { SecretVault } from '../secrets/secret-vault';
+
+const MAX_ACTION_LENGTH = 64;
+const MAX_ORIGIN_LENGTH = 256;
+
+/** What Event Grid expects back from an Event Grid schema subscription's validation. */
+export interface EventGridValidationReply {
+  readonly validationResponse: string;
+}
 
 export interface IngestReply {
   readonly accepted: number;
@@ -37,6 +60,7 @@ export class IngestController {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(SECRET_VAULT) vault: SecretVault | null,
+    private readonly incomingCalls: IncomingCallRecords,
   ) {
     if (vault) this.protect = (secrets) => vault.seal(secrets);
   }
@@ -52,29 +76,86 @@ export class IngestController {
   @Post('acs/events')
   @Authenticate('acs')
   @HttpCode(HttpStatus.ACCEPTED)
-  acs(@Body() body: unknown): Promise<IngestReply> {
-    if (Array.isArray(body)) {
-      if (body.length === 0)
-        throw invalidRequest([{ field: 'body', problem: 'must not be an empty array' }]);
-      if (body.length > MAX_NOTIFICATIONS_PER_BATCH) {
-        throw invalidRequest([
-          { field: 'body', problem: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events` },
-        ]);
-      }
-      body.forEach((event, i) => validateBody(AcsCloudEventDto, event, `[${i}]`));
-    } else {
-      validateBody(Object, body); // a single 2021-08-30-preview event object
+  acs(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestReply | EventGridValidationReply> {
+    return this.acsOrEventGrid(body, reply);
+  }
+
+  /**
+   * The same events as Event Grid delivers them to a webhook subscription (Event Grid schema or
+   * CloudEvents schema, `IncomingCall` included), authenticated with Event Grid's Microsoft Entra
+   * ID token instead of ACS's callback token.
+   */
+  @Post('eventgrid/events')
+  @Authenticate('eventGrid')
+  @HttpCode(HttpStatus.ACCEPTED)
+  eventGrid(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestReply | EventGridValidationReply> {
+    return this.acsOrEventGrid(body, reply);
+  }
+
+  /**
+   * CloudEvents webhook validation (the CloudEvents schema's handshake, which Event Grid sends
+   * before the first delivery): grant the requesting origin, with no rate limit. It stores and
+   * reveals nothing, so it needs no token.
+   */
+  @Options(['acs/events', 'eventgrid/events'])
+  @Authenticate('public')
+  @HttpCode(HttpStatus.OK)
+  webhookValidation(
+    @Headers('webhook-request-origin') origin: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): void {
+    const granted = origin?.trim() ?? '';
+    if (granted === '' || granted.length > MAX_ORIGIN_LENGTH) {
+      throw invalidRequest([
+        {
+          field: 'WebHook-Request-Origin',
+          problem: `the validation request must name its origin (1–${MAX_ORIGIN_LENGTH} characters)`,
+        },
+      ]);
     }
-    return this.ingest(parseAcsEvents(body));
+    reply.header('WebHook-Allowed-Origin', granted);
+    reply.header('WebHook-Allowed-Rate', '*');
   }
 
   @Post('calls/:callId/operations')
   @Authenticate('client') // the bot itself reports its operation responses
   @HttpCode(HttpStatus.ACCEPTED)
-  operationResponse(@Param('callId') callId: string, @Body() body: unknown): Promise<IngestReply> {
+  operationResponse(
+    @Param('callId') callId: string,
+    @Query('action') action: unknown,
+    @Body() body: unknown,
+  ): Promise<IngestReply> {
     validId('callId', callId);
+    // An action is a name (playAudio, startDialog, …): the id rule's characters fit it.
+    const named = optionalQueryText('action', action, MAX_ACTION_LENGTH);
+    if (named !== undefined) validId('action', named);
     validateBody(OperationResponseDto, body);
-    return this.ingest(parseOperationResponse(callId, body));
+    return this.ingest(parseOperationResponse(callId, body, named));
+  }
+
+  /**
+   * An Event Grid schema `SubscriptionValidationEvent` is answered `200 {"validationResponse"}`
+   * with its code, once whatever else the request carried is stored.
+   */
+  private async acsOrEventGrid(
+    body: unknown,
+    reply: FastifyReply,
+  ): Promise<IngestReply | EventGridValidationReply> {
+    checkAcsEnvelope(body);
+    const result = this.incomingCalls.withRecords(parseAcsEvents(body));
+    const stored = await this.ingest(result);
+    const code = result.ok
+      ? result.skipped.find((item) => item.validationCode !== undefined)?.validationCode
+      : undefined;
+    if (code === undefined) return stored;
+    reply.status(HttpStatus.OK);
+    return { validationResponse: code };
   }
 
   private async ingest(result: ParseResult): Promise<IngestReply> {

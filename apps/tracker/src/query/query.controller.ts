@@ -1,9 +1,10 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { canonicalId, CallView, OperationView } from '@tracker/domain';
+import { Controller, Get, HttpStatus, Inject, Param, Query } from '@nestjs/common';
+import { canonicalId, CallView, MAX_CONTEXT_LENGTH, OperationView } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { ReadModelStore } from '@tracker/read-model';
 import { HistoryEntry, readCallHistory } from '../calls/call-history';
-import { notFound } from '../http/problem';
+import { notFound, ProblemException } from '../http/problem';
+import { optionalQueryText } from '../http/query-text';
 import { validId } from '../http/valid-id';
 
 /** REST read mirrors for people with curl. Any id form works (`57DAB8B1…` or `57dab8b1-…`). */
@@ -20,11 +21,16 @@ export class QueryController {
     return this.readModel.getCall(id) ?? this.unknownCall(callId);
   }
 
+  /** `?context=X` keeps the operations whose `operationContext` or `clientContext` is X. */
   @Get('calls/:callId/operations')
-  operations(@Param('callId') callId: string): { operations: OperationView[] } {
+  operations(
+    @Param('callId') callId: string,
+    @Query('context') context: unknown,
+  ): { operations: OperationView[] } {
     const id = canonicalId(validId('callId', callId));
+    const wanted = optionalQueryText('context', context, MAX_CONTEXT_LENGTH);
     if (!this.readModel.getCall(id)) this.unknownCall(callId);
-    return { operations: this.readModel.listOperations(id) };
+    return { operations: this.readModel.listOperations(id, { context: wanted }) };
   }
 
   /** The call's stream as stored: notifications as received (secrets removed), then decisions. */
@@ -38,12 +44,20 @@ export class QueryController {
     return { callId: id, events };
   }
 
+  /** By the tracker's id or by any id the platform gave the operation (any case or dash form). */
   @Get('operations/:operationId')
   operation(@Param('operationId') operationId: string): OperationView {
-    const id = canonicalId(validId('operationId', operationId));
-    const found = this.readModel.getOperation(id);
-    if (!found) throw notFound('operation', operationId);
-    return found;
+    const found = this.readModel.findOperations(validId('operationId', operationId));
+    if (found.length === 0) throw notFound('operation', operationId);
+    if (found.length > 1) {
+      throw new ProblemException(HttpStatus.CONFLICT, {
+        error: 'ambiguous_id',
+        message: `"${operationId}" names ${found.length} operations: ${found
+          .map((op) => `${op.operationId} (call ${op.callId})`)
+          .join(', ')}; ask by one of these ids`,
+      });
+    }
+    return found[0];
   }
 
   private unknownCall(callId: string): never {

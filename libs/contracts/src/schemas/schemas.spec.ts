@@ -46,8 +46,8 @@ const commands = (result: ParseResult, receivedAt: string): CallCommand[] => {
 };
 const graph = (body: unknown, t: number) => commands(parseGraphNotifications(body), at(t));
 const acs = (body: unknown, t: number) => commands(parseAcsEvents(body), at(t));
-const bot = (callId: string, body: unknown, t: number) =>
-  commands(parseOperationResponse(callId, body), at(t));
+const bot = (callId: string, body: unknown, t: number, action?: string) =>
+  commands(parseOperationResponse(callId, body, action), at(t));
 
 const FAILING_OPERATION = 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6';
 const STALE_OPERATION = 'b7c4e2a0-1d3f-4e5a-9b8c-7d6e5f4a3b2c';
@@ -150,6 +150,36 @@ const lifecycles: Record<string, () => CallCommand[]> = {
       3,
     ),
   ],
+  // Graph: the seed documents' one id for a playPrompt and a recordResponse.
+  graphTypeConflict: () => [
+    ...bot(CALL, fixture('graph/playprompt-response.json'), 1),
+    ...graph(fixture('graph/recordresponse-completed.json'), 9),
+  ],
+  // ACS (issue 11): platform times, a dialog, an action-typed report, a prompt ended by the call.
+  acsTimelineEndedWithCall: () => [
+    ...acs(fixture('acs/play-call-timeline.json'), 1).slice(0, 4),
+    ...bot(
+      '401f3500-62bd-46a9-8c09-9e1b06caca01',
+      fixture('acs/cancelallmediaoperations-response.json'),
+      2,
+      'cancelAllMediaOperations',
+    ),
+    ...acs(
+      (fixture('acs/dialog-started-completed.json') as Array<Record<string, unknown>>).map(
+        (event) => ({
+          ...event,
+          data: {
+            ...(event.data as object),
+            callConnectionId: '401f3500-62bd-46a9-8c09-9e1b06caca01',
+          },
+        }),
+      ),
+      3,
+    ),
+    ...acs(fixture('acs/play-call-timeline.json'), 4).slice(4),
+  ],
+  // Event Grid: an incoming call answered by a connection.
+  acsIncomingCall: () => acs(fixture('acs/eventgrid-incoming-call.json'), 0),
   // ACS: connected, play, recognize, roster, recording, hold failure, add participant, transfer.
   acsCall: () => [
     ...acs(

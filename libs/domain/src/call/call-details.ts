@@ -23,6 +23,8 @@ export interface CallDetails {
   readonly myParticipantId?: string;
   readonly serverCallId?: string;
   readonly correlationId?: string;
+  /** ACS: the call connection that answered an Event Grid `IncomingCall` (see forIncomingCallRecord). */
+  readonly callConnectionId?: string;
   /** When the call was first seen ringing (decided from the receipt time, not parsed). */
   readonly incomingAt?: Instant;
 }

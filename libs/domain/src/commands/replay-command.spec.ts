@@ -57,6 +57,24 @@ describe('commandFromHistory', () => {
     expect(foldCall(redecide(events))).toEqual(foldCall(events));
   });
 
+  it('reads a response again with the action it was reported with', () => {
+    const events = history(
+      botCommand(ACS_CALL, fixture('acs/playaudio-response-with-id.json'), at(0), 'playAudio'),
+      botCommand(
+        ACS_CALL,
+        fixture('acs/cancelallmediaoperations-response.json'),
+        at(1),
+        'cancelAllMediaOperations',
+      ),
+    );
+    expect(redecide(events)).toEqual(events);
+    expect(
+      Object.values(foldCall(events).operations)
+        .map((op) => op.operationType)
+        .sort(),
+    ).toEqual(['cancelAllMediaOperations', 'play']);
+  });
+
   it('carries the protected secrets over to the rebuilt command', () => {
     const [received] = history(graphCommand(fixture('graph/recordresponse-completed.json'), at(9)));
     if (received.type !== 'NotificationReceived') throw new Error('receipt first');

@@ -3,6 +3,11 @@ import { assertNever } from '../kernel/assert-never';
 import { parseAcsEvents } from '../notifications/acs/parse-acs-events';
 import { parseOperationResponse } from '../notifications/bot/parse-operation-response';
 import { parseGraphNotifications } from '../notifications/graph/parse-graph-notifications';
+import {
+  forIncomingCallRecord,
+  incomingCallRecordOf,
+} from '../notifications/acs/incoming-call-record';
+import type { Notification } from '../notifications/notification';
 import type { ParseResult } from '../notifications/parse-result';
 import { markRedacted } from '../secrets/mark-redacted';
 import { recordCommand } from './build-commands';
@@ -20,9 +25,24 @@ export const commandFromHistory = (
   const { data } = event;
   const result = reparse(data);
   if (!result.ok || result.notifications.length !== 1) return undefined;
-  return recordCommand(result.notifications[0], data.receivedAt, {
+  const [parsed] = result.notifications;
+  const notification = asRecorded(parsed.notification, data);
+  if (notification === undefined) return undefined;
+  return recordCommand({ ...parsed, notification }, data.receivedAt, {
     protectedSecrets: data.protectedSecrets,
   });
+};
+
+/** A connection's event recorded on an incoming-call record is read as it was recorded there. */
+const asRecorded = (
+  notification: Notification,
+  data: NotificationReceived['data'],
+): Notification | undefined => {
+  if (notification.callId === data.callId) return notification;
+  if (notification.type !== 'call' || incomingCallRecordOf(notification) !== data.callId) {
+    return undefined;
+  }
+  return forIncomingCallRecord(notification, data.callId);
 };
 
 const reparse = (data: NotificationReceived['data']): ParseResult => {
@@ -33,7 +53,7 @@ const reparse = (data: NotificationReceived['data']): ParseResult => {
     case 'acs':
       return parseAcsEvents([payload]);
     case 'bot':
-      return parseOperationResponse(data.rawCallId, payload);
+      return parseOperationResponse(data.rawCallId, payload, data.action);
     default:
       return assertNever(data.source, 'notification source');
   }

@@ -49,7 +49,8 @@ const staleOperations = (state: CallState, bounds: DeadlineBounds): PendingDeadl
   sortedValues(state.operations)
     .filter((operation) => !isFinished(operation) && operation.staleMarkedAt === undefined)
     .map((operation) => {
-      const since = operation.startedAt ?? operation.firstSeenAt;
+      // The tracker's own clock: a platform's time for the start is not comparable with `now`.
+      const since = operation.startedReceivedAt ?? operation.startedAt ?? operation.firstSeenAt;
       const boundMs = operationBoundMs(bounds, operation.operationType);
       return {
         mark: 'operationStale' as const,

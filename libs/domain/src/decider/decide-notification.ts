@@ -7,6 +7,7 @@ import { assertNever } from '../kernel/assert-never';
 import type { Instant } from '../kernel/instants';
 import { compact } from '../kernel/objects';
 import type { Notification } from '../notifications/notification';
+import { decideOperationsEndedWithCall } from '../operations/decide-ended-with-call';
 import { decideOperation } from '../operations/decide-operation';
 import { decideRoster } from '../participants/decide-roster';
 import { decideRecordingState } from '../recording/decide-recording-state';
@@ -51,6 +52,7 @@ const receivedDraft = (command: RecordNotification): EventDraftOf<NotificationRe
       notificationKey: notification.key,
       notificationType: notification.type,
       rawType: notification.rawType,
+      action: notification.action,
       receivedAt,
       // The parsers hand over payloads already without secrets (redactSecrets, once per notification).
       payload,
@@ -70,8 +72,10 @@ const decideFacts = (
 ): CallEventDraft[] => {
   const details = decideCallDetails(notification, state, at);
   switch (notification.type) {
-    case 'call':
-      return [...details, ...decideCall(notification, state, at)];
+    case 'call': {
+      const call = decideCall(notification, state, at);
+      return [...details, ...call, ...decideOperationsEndedWithCall(call, state)];
+    }
     case 'operation':
       return [...details, ...decideOperation(notification, state, at)];
     case 'roster':

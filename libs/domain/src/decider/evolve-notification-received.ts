@@ -1,9 +1,14 @@
 import type { NotificationReceived } from '../events/notification-received';
 import { earliest, latest } from '../kernel/instants';
 import { sortedUnion } from '../kernel/records';
+import { acsEventKey } from '../keys/acs-event-key';
 import type { CallState } from '../state/call-state';
 
-/** Every accepted notification is traffic on the call and marks its key as seen. */
+/**
+ * Every accepted notification is traffic on the call and marks its key as seen. An ACS receipt
+ * also marks the key its event has under today's dedupe rule (`acsEventKey`): receipts stored
+ * when ACS events were keyed by id and source alone still recognise their redeliveries.
+ */
 export const evolveNotificationReceived = (
   state: CallState,
   event: NotificationReceived,
@@ -15,7 +20,11 @@ export const evolveNotificationReceived = (
     callId: state.callId === '' ? data.callId : state.callId,
     rawCallIds: sortedUnion(state.rawCallIds, data.rawCallId),
     platform: state.platform ?? data.platform,
-    seenNotificationKeys: { ...state.seenNotificationKeys, [data.notificationKey]: true },
+    seenNotificationKeys: {
+      ...state.seenNotificationKeys,
+      [data.notificationKey]: true,
+      ...(data.source === 'acs' ? { [acsEventKey(data.payload)]: true } : {}),
+    },
     createdAt: earliest(state.createdAt, data.receivedAt),
     lastActivityAt: latest(state.lastActivityAt, data.receivedAt),
     ...(sequence === undefined

@@ -36,6 +36,8 @@ const apply = (state: CallState, event: CallEvent): CallState => {
     case 'OperationCompleted':
     case 'OperationFailed':
     case 'RecordingLocationAvailable':
+    case 'OperationEndedWithCall':
+    case 'OperationTypeConflictSeen':
       return evolveOperation(state, event);
     case 'ParticipantJoined':
     case 'ParticipantUpdated':

@@ -34,6 +34,8 @@ export const CALL_EVENT_TYPES = [
   'OperationCompleted',
   'OperationFailed',
   'RecordingLocationAvailable',
+  'OperationEndedWithCall',
+  'OperationTypeConflictSeen',
   'ParticipantJoined',
   'ParticipantUpdated',
   'ParticipantLeft',

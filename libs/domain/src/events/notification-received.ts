@@ -19,6 +19,8 @@ export type NotificationReceived = DomainEvent<
     readonly notificationType: NotificationType;
     /** `@odata.type` or CloudEvent `type`, as received. */
     readonly rawType?: string;
+    /** The `?action=` a bot's response was reported with (needed to read it again). */
+    readonly action?: string;
     readonly receivedAt: Instant;
     /** The notification's own payload, without any secret. */
     readonly payload: unknown;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalId, sameId } from './canonical-id';
+import { canonicalId, idLookupKey, sameId } from './canonical-id';
 import { callIdFromStreamName, callStreamName } from './stream-name';
 
 describe('canonicalId', () => {
@@ -37,6 +37,16 @@ describe('canonicalId', () => {
         expect(sameId(compact, dashed)).toBe(true);
       }),
     );
+  });
+});
+
+describe('idLookupKey', () => {
+  it('finds a GUID in any case and dash form, and any other id in any case', () => {
+    const key = idLookupKey('0fe0623f-d628-42ed-b4bd-8ac290072cc5');
+    expect(idLookupKey('0FE0623FD62842EDB4BD8AC290072CC5')).toBe(key);
+    expect(idLookupKey('0FE0623F-D628-42ED-B4BD-8AC290072CC5')).toBe(key);
+    expect(idLookupKey('Dialog-ABC')).toBe(idLookupKey('dialog-abc'));
+    expect(idLookupKey('dialog-abc')).not.toBe(idLookupKey('dialogabc'));
   });
 });
 

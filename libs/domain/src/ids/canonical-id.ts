@@ -21,3 +21,10 @@ export const sameId = (a: string, b: string): boolean => canonicalId(a) === cano
 
 export const canonicalIdOrUndefined = (raw: string | undefined): string | undefined =>
   raw === undefined ? undefined : canonicalId(raw);
+
+/**
+ * The form under which an id is looked up: canonical, then lower-case, so that a raw id given in
+ * any case (or, for a GUID, with or without dashes) finds what it names. Ids are compared this way
+ * only for lookups; the tracker stores and returns them as they are.
+ */
+export const idLookupKey = (raw: string): string => canonicalId(raw).toLowerCase();

@@ -1,4 +1,5 @@
 import type { CallDetails } from '../call/call-details';
+import type { Instant } from '../kernel/instants';
 import type { CallStateValue } from '../call/call-states';
 import type { NotificationSource } from '../keys/notification-key';
 import type { OperationOutcome, OperationStatus } from '../operations/operation-status';
@@ -24,6 +25,10 @@ export interface NotificationEnvelope {
   readonly rawType?: string;
   /** Facts about the call that any notification may carry (ACS ids on every event). */
   readonly details?: CallDetails;
+  /** The platform's own time for the fact (ACS `time`, Event Grid `eventTime`), when it gives one. */
+  readonly occurredAt?: Instant;
+  /** The action the bot named with `?action=` when it reported a response (kept for replays). */
+  readonly action?: string;
 }
 
 export interface CallNotification extends NotificationEnvelope {

@@ -22,6 +22,8 @@ export interface SkippedInput {
   readonly path: string;
   readonly reason: string;
   readonly rawType?: string;
+  /** Event Grid `SubscriptionValidationEvent`: the code the endpoint must echo back. */
+  readonly validationCode?: string;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { canonicalId } from '../ids/canonical-id';
 import { canonicalJson } from '../kernel/canonical-json';
+import { stringField, type UnknownRecord } from '../kernel/json';
 import { uuidV5 } from '../kernel/hashing';
 
 /** Namespace of derived ACS operation ids (a fixed, random UUID: never change it). */
@@ -25,3 +27,34 @@ export const deriveAcsOperationId = (
     canonicalJson([callId, operationType, operationContext ?? null]),
     ACS_OPERATION_ID_NAMESPACE,
   );
+
+/**
+ * How an ACS fact names its operation. Dialogs carry their own `dialogId` (every `Dialog*` event
+ * and the `startDialog` response): one dialog is one operation, keyed by call and dialog id,
+ * whatever `operationContext` each event repeats. Everything else is keyed by call, type and
+ * `operationContext` (see `deriveAcsOperationId`). The platform's own id (`operationId` of the
+ * 2021-08-30-preview, or the `dialogId`) is kept as the raw id, so that lookups find it.
+ */
+export const acsOperationIdentity = (
+  callId: string,
+  operationType: string,
+  data: UnknownRecord,
+): { operationId: string; rawOperationId?: string } => {
+  const dialogId = operationType === 'dialog' ? stringField(data, 'dialogId') : undefined;
+  if (dialogId !== undefined) {
+    return {
+      operationId: uuidV5(
+        canonicalJson([callId, 'dialog', { dialogId: canonicalId(dialogId) }]),
+        ACS_OPERATION_ID_NAMESPACE,
+      ),
+      rawOperationId: dialogId,
+    };
+  }
+  const operationId = deriveAcsOperationId(
+    callId,
+    operationType,
+    stringField(data, 'operationContext'),
+  );
+  const rawOperationId = stringField(data, 'operationId');
+  return rawOperationId === undefined ? { operationId } : { operationId, rawOperationId };
+};

@@ -1,13 +1,22 @@
 import { isTransferring } from '../call/call-states';
 import { decideTransition } from '../call/decide-transition';
 import type { CallEventDraft } from '../events/call-event';
-import { earliest, isBefore, msBetween, type Instant } from '../kernel/instants';
+import { isBefore, type Instant } from '../kernel/instants';
 import { compact } from '../kernel/objects';
 import { own } from '../kernel/records';
 import type { OperationNotification } from '../notifications/notification';
 import { decideHold } from '../participants/decide-hold';
 import type { CallState } from '../state/call-state';
-import { isFinished, type OperationState } from './operation-state';
+import { decideLateOperationEnd } from './decide-ended-with-call';
+import { isFinished, isSettled, type OperationState } from './operation-state';
+import {
+  betterStart,
+  durationBetween,
+  isBetterStart,
+  stampOf,
+  storedStamp,
+  type Stamp,
+} from './operation-times';
 import { activeStatusRank } from './operation-status';
 import { HOLD_MUSIC_OPERATIONS, UNKNOWN_OPERATION_TYPE } from './operation-types';
 
@@ -22,8 +31,55 @@ export const decideOperation = (
   at: Instant,
 ): CallEventDraft[] => {
   const operation = own(state.operations, notification.operationId);
+  return [
+    ...decideTypeConflict(notification, operation, state, at),
+    ...decideFacts(notification, operation, state, at),
+    ...decideLateOperationEnd(notification, operation, state, at),
+  ];
+};
+
+/**
+ * One id, two types: the operation keeps its first type (its id names one operation), and the
+ * other type is recorded once, so that it is never merged silently.
+ */
+const decideTypeConflict = (
+  notification: OperationNotification,
+  operation: OperationState | undefined,
+  state: CallState,
+  at: Instant,
+): CallEventDraft[] => {
+  if (operation === undefined) return [];
+  const given = notification.operationType;
+  const kept = operation.operationType;
+  if (given === UNKNOWN_OPERATION_TYPE || kept === UNKNOWN_OPERATION_TYPE || given === kept) {
+    return [];
+  }
+  const rawType = notification.rawOperationType;
+  if (operation.typeConflicts?.some((c) => c.type === given && c.rawType === rawType)) return [];
+  return [
+    {
+      type: 'OperationTypeConflictSeen',
+      data: compact({
+        callId: state.callId,
+        operationId: operation.operationId,
+        rawOperationId: notification.rawOperationId,
+        operationType: kept,
+        conflictingType: given,
+        conflictingRawType: rawType,
+        seenAt: at,
+      }),
+    },
+  ];
+};
+
+const decideFacts = (
+  notification: OperationNotification,
+  operation: OperationState | undefined,
+  state: CallState,
+  at: Instant,
+): CallEventDraft[] => {
   if (notification.phase === 'finished') {
-    if (operation !== undefined && isFinished(operation)) {
+    if (operation !== undefined && isSettled(operation)) {
       return [
         ...decideDetails(notification, operation, state, at),
         ...decideRecordingLocation(notification, operation, state, at),
@@ -43,13 +99,27 @@ export const decideOperation = (
   return [...statusChange, ...details];
 };
 
-/** A `running` report tells when the operation started (the earliest such report wins). */
-const reportedStart = (notification: OperationNotification, at: Instant): Instant | undefined =>
-  notification.status === 'running' ? at : undefined;
+/**
+ * A `running` report tells when the operation started: by the platform's time when the event
+ * has one, else by its receipt (see `isBetterStart` for which start is kept).
+ */
+const reportedStart = (notification: OperationNotification, at: Instant): Stamp | undefined =>
+  notification.status === 'running' ? stampOf(notification.occurredAt, at) : undefined;
 
-const isEarlierStart = (candidate: Instant | undefined, operation: OperationState | undefined) =>
-  candidate !== undefined &&
-  (operation?.startedAt === undefined || isBefore(candidate, operation.startedAt));
+const startOf = (operation: OperationState | undefined): Stamp | undefined =>
+  operation &&
+  storedStamp(operation.startedAt, operation.startedAtSource, operation.startedReceivedAt);
+
+/** The start fields of a fact, when its start is better than the one the operation has. */
+const newStart = (candidate: Stamp | undefined, operation: OperationState | undefined) =>
+  candidate !== undefined && isBetterStart(candidate, startOf(operation))
+    ? startFields(candidate)
+    : {};
+
+const startFields = (stamp: Stamp | undefined) =>
+  stamp === undefined
+    ? {}
+    : { startedAt: stamp.at, startedAtSource: stamp.source, startedReceivedAt: stamp.receivedAt };
 
 const describe = (
   notification: OperationNotification,
@@ -81,7 +151,7 @@ const decideStart = (
   data: compact({
     ...describe(notification, undefined, state),
     status: notification.status,
-    startedAt: reportedStart(notification, at),
+    ...startFields(reportedStart(notification, at)),
     firstSeenAt: at,
   }),
 });
@@ -107,7 +177,7 @@ const decideStatusChange = (
         rawOperationId: notification.rawOperationId,
         previousStatus: operation.status,
         status: notification.status,
-        startedAt: isEarlierStart(start, operation) ? start : undefined,
+        ...newStart(start, operation),
         changedAt: at,
       }),
     },
@@ -140,7 +210,7 @@ const decideDetails = (
     operationContext:
       operation.operationContext === undefined ? notification.operationContext : undefined,
     participantId: operation.participantId === undefined ? notification.participantId : undefined,
-    startedAt: isEarlierStart(start, operation) ? start : undefined,
+    ...newStart(start, operation),
     firstSeenAt: isBefore(at, operation.firstSeenAt) ? at : undefined,
   });
   if (Object.keys(fresh).length === 0) return [];
@@ -162,15 +232,18 @@ const decideEnd = (
   state: CallState,
   at: Instant,
 ): CallEventDraft => {
-  const startedAt = earliest(operation?.startedAt, notification.source === 'bot' ? at : undefined);
+  const end = stampOf(notification.occurredAt, at);
+  const start = betterStart(startOf(operation), notification.source === 'bot' ? end : undefined);
   const data = compact({
     ...describe(notification, operation, state),
     status: notification.status,
     completionReason: notification.completionReason,
     resultInfo: notification.resultInfo,
-    startedAt,
-    completedAt: at,
-    durationMs: startedAt === undefined ? undefined : msBetween(startedAt, at),
+    ...startFields(start),
+    completedAt: end.at,
+    completedAtSource: end.source,
+    completedReceivedAt: end.receivedAt,
+    durationMs: durationBetween(start, end),
   });
   return notification.outcome === 'failed'
     ? { type: 'OperationFailed', data }

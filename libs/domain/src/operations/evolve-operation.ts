@@ -4,7 +4,9 @@ import { compact } from '../kernel/objects';
 import { own, sortedUnion, withEntry } from '../kernel/records';
 import type { CallState } from '../state/call-state';
 import type { OperationEvent } from './operation-events';
-import { isFinished, type OperationState } from './operation-state';
+import { isFinished, isSettled, type OperationState } from './operation-state';
+import { CALL_ENDED } from './operation-status';
+import { betterStart, storedStamp, type TimeSource } from './operation-times';
 import { UNKNOWN_OPERATION_TYPE, type OperationType } from './operation-types';
 
 export const evolveOperation = (state: CallState, event: OperationEvent): CallState => {
@@ -29,7 +31,7 @@ const nextOperation = (
       return {
         ...fillDescription(base, data),
         status: isFinished(base) ? base.status : data.status,
-        startedAt: earliest(base.startedAt, data.startedAt),
+        ...keptStart(base, data),
         firstSeenAt: earliest(base.firstSeenAt, data.firstSeenAt) ?? data.firstSeenAt,
       };
     }
@@ -40,7 +42,7 @@ const nextOperation = (
         ...current,
         rawOperationIds: sortedUnion(current.rawOperationIds, data.rawOperationId),
         status: data.status,
-        startedAt: earliest(current.startedAt, data.startedAt),
+        ...keptStart(current, data),
       };
     }
     case 'OperationDetailsRecorded': {
@@ -48,25 +50,50 @@ const nextOperation = (
       const { data } = event;
       return {
         ...fillDescription(current, data),
-        startedAt: earliest(current.startedAt, data.startedAt),
+        ...keptStart(current, data),
         firstSeenAt: earliest(current.firstSeenAt, data.firstSeenAt) ?? current.firstSeenAt,
       };
     }
     case 'OperationCompleted':
     case 'OperationFailed': {
       const { data } = event;
-      const base = current ?? newOperation(data, data.completedAt);
-      if (isFinished(base)) return base;
+      const receivedEnd = data.completedReceivedAt ?? data.completedAt;
+      const base = current ?? newOperation(data, receivedEnd);
+      if (isSettled(base)) return base;
       return {
         ...fillDescription(base, data),
         status: data.status,
         outcome: event.type === 'OperationFailed' ? 'failed' : 'completed',
         completionReason: data.completionReason,
         resultInfo: data.resultInfo,
-        startedAt: earliest(base.startedAt, data.startedAt),
+        ...keptStart(base, data),
         completedAt: data.completedAt,
-        firstSeenAt: earliest(base.firstSeenAt, data.completedAt) ?? data.completedAt,
+        completedAtSource: data.completedAtSource ?? 'received',
+        completedReceivedAt: data.completedReceivedAt ?? data.completedAt,
+        firstSeenAt: earliest(base.firstSeenAt, receivedEnd) ?? receivedEnd,
       };
+    }
+    case 'OperationEndedWithCall': {
+      if (current === undefined || isFinished(current)) return current;
+      return {
+        ...current,
+        status: CALL_ENDED,
+        outcome: CALL_ENDED,
+        completedAt: event.data.endedAt,
+        completedAtSource: 'received',
+        completedReceivedAt: event.data.endedAt,
+      };
+    }
+    case 'OperationTypeConflictSeen': {
+      if (current === undefined) return undefined;
+      const { conflictingType: type, conflictingRawType: rawType } = event.data;
+      const conflict = compact({ type, rawType });
+      const known = current.typeConflicts ?? [];
+      if (known.some((c) => c.type === type && c.rawType === rawType)) return current;
+      const typeConflicts = [...known, conflict].sort((a, b) =>
+        `${a.type}\u0000${a.rawType ?? ''}`.localeCompare(`${b.type}\u0000${b.rawType ?? ''}`),
+      );
+      return { ...current, typeConflicts };
     }
     case 'RecordingLocationAvailable': {
       if (current === undefined) return undefined;
@@ -76,6 +103,20 @@ const nextOperation = (
     default:
       return assertNever(event, 'operation event');
   }
+};
+
+/** The better of the operation's start and the fact's (see `isBetterStart`), with its source. */
+const keptStart = (
+  operation: OperationState,
+  data: { startedAt?: Instant; startedAtSource?: TimeSource; startedReceivedAt?: Instant },
+) => {
+  const kept = betterStart(
+    storedStamp(operation.startedAt, operation.startedAtSource, operation.startedReceivedAt),
+    storedStamp(data.startedAt, data.startedAtSource, data.startedReceivedAt),
+  );
+  return kept === undefined
+    ? {}
+    : { startedAt: kept.at, startedAtSource: kept.source, startedReceivedAt: kept.receivedAt };
 };
 
 interface Description {

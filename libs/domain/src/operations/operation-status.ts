@@ -10,11 +10,18 @@ export type OperationStatus = Open<KnownOperationStatus>;
 export const normalizeOperationStatus = (raw: string): OperationStatus =>
   normalizeEnum(raw, OPERATION_STATUSES);
 
-/** How an operation ended: the class of its final status. */
-export type OperationOutcome = 'completed' | 'failed';
+/**
+ * How an operation ended: the class of its final status as the platform reported it, or
+ * `callEnded` when the call ended first (the platform said nothing; not a failure).
+ */
+export type OperationOutcome = 'completed' | 'failed' | 'callEnded';
 
-export const isTerminalStatus = (status: OperationStatus | undefined): status is OperationOutcome =>
-  isOneOf(status, ['completed', 'failed'] as const);
+/** The status (and outcome) of an operation that ended because its call did. */
+export const CALL_ENDED = 'callEnded';
+
+export const isTerminalStatus = (
+  status: OperationStatus | undefined,
+): status is 'completed' | 'failed' => isOneOf(status, ['completed', 'failed'] as const);
 
 /**
  * Non-terminal statuses only move forwards (`notStarted` → `running`); a late `notStarted` is

@@ -30,6 +30,10 @@ export const ACS_OPERATION_TYPES = [
   'recording',
   'mediaStreaming',
   'transcription',
+  'cancelAllMediaOperations',
+  'continuousDtmfRecognition',
+  'stopRecording',
+  'dialog',
 ] as const;
 
 export type KnownOperationType =
@@ -68,3 +72,50 @@ export const normalizeOperationType = (name: string): OperationType => {
 
 /** Operations whose completion changes a participant's hold state. */
 export const HOLD_MUSIC_OPERATIONS = { start: 'startHoldMusic', stop: 'stopHoldMusic' } as const;
+
+/**
+ * What the bot may name with `?action=` (the action it called) and the operation type that action
+ * starts. Several SDK spellings name one action (`playAudio` in the 2021 preview, `play` and
+ * `playToAll` since); names not listed are kept as given (a new action is a new type).
+ */
+const ACTION_TYPES: Readonly<Record<string, KnownOperationType>> = {
+  playAudio: 'play',
+  play: 'play',
+  playToAll: 'play',
+  playPrompt: 'playPrompt',
+  recordResponse: 'recordResponse',
+  record: 'recordResponse',
+  recognize: 'recognize',
+  startRecognizing: 'recognize',
+  sendDtmfTones: 'sendDtmfTones',
+  sendDtmf: 'sendDtmfTones',
+  startContinuousDtmfRecognition: 'continuousDtmfRecognition',
+  transfer: 'transfer',
+  transferToParticipant: 'transfer',
+  transferCallToParticipant: 'transfer',
+  addParticipant: 'addParticipant',
+  removeParticipant: 'removeParticipant',
+  cancelAddParticipant: 'cancelAddParticipant',
+  cancelAddParticipantOperation: 'cancelAddParticipant',
+  cancelAllMediaOperations: 'cancelAllMediaOperations',
+  hold: 'hold',
+  unhold: 'unhold',
+  startRecording: 'recording',
+  stopRecording: 'stopRecording',
+  startDialog: 'dialog',
+  startHoldMusic: 'startHoldMusic',
+  stopHoldMusic: 'stopHoldMusic',
+  subscribeToTone: 'subscribeToTone',
+  cancelMediaProcessing: 'cancelMediaProcessing',
+  updateRecordingStatus: 'updateRecordingStatus',
+  mute: 'muteParticipant',
+  unmute: 'unmuteParticipant',
+  invite: 'inviteParticipants',
+};
+
+/** `playAudio` → `play`, `startDialog` → `dialog`, any case; an unknown action keeps its name. */
+export const operationTypeFromAction = (action: string): OperationType => {
+  const lower = action.toLowerCase();
+  const known = Object.entries(ACTION_TYPES).find(([name]) => name.toLowerCase() === lower);
+  return known ? known[1] : normalizeOperationType(action);
+};

@@ -1,9 +1,15 @@
 import { setOwn } from '../kernel/objects';
 /**
  * The credentials that arrive inside notifications. `recordingAccessToken` lets anyone download a
- * caller's recorded voice: it must never reach the store in clear, Kafka, logs or a query response.
+ * caller's recorded voice, and ACS `incomingCallContext` (Event Grid `IncomingCall`) lets anyone
+ * answer, redirect or reject the call: neither may reach the store in clear, Kafka, logs or a
+ * query response.
  */
-export const SECRET_KEYS = ['recordingAccessToken', 'recordResourceAccessToken'] as const;
+export const SECRET_KEYS = [
+  'recordingAccessToken',
+  'recordResourceAccessToken',
+  'incomingCallContext',
+] as const;
 
 const SECRET_KEYS_LOWER = new Set(SECRET_KEYS.map((key) => key.toLowerCase()));
 

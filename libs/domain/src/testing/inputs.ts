@@ -29,8 +29,8 @@ export const acsCommands = (body: unknown, receivedAt: string) =>
   commandsOf(parseAcsEvents(body), receivedAt);
 export const acsCommand = (body: unknown, receivedAt: string) =>
   single(acsCommands(body, receivedAt));
-export const botCommand = (callId: string, body: unknown, receivedAt: string) =>
-  single(commandsOf(parseOperationResponse(callId, body), receivedAt));
+export const botCommand = (callId: string, body: unknown, receivedAt: string, action?: string) =>
+  single(commandsOf(parseOperationResponse(callId, body, action), receivedAt));
 
 export const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 export const CALL_IN_URL = '57DAB8B1894C409AB240BD8BEAE78896';

@@ -1,10 +1,15 @@
 import type { Instant } from '../kernel/instants';
-import { msBetween } from '../kernel/instants';
 import { canonicalId } from '../ids/canonical-id';
 import { own, sortedValues } from '../kernel/records';
 import type { Platform, RecordingLocation } from '../notifications/notification';
-import type { OperationState } from '../operations/operation-state';
+import type { OperationState, TypeConflict } from '../operations/operation-state';
 import type { OperationOutcome, OperationStatus } from '../operations/operation-status';
+import {
+  durationBetween,
+  storedStamp,
+  type Stamp,
+  type TimeSource,
+} from '../operations/operation-times';
 import type { OperationType } from '../operations/operation-types';
 import type { ResultInfo } from '../result-info/result-info';
 import type { CallState } from '../state/call-state';
@@ -28,15 +33,43 @@ export interface OperationView {
   readonly operationContext: string | null;
   readonly participantId: string | null;
   readonly firstSeenAt: Instant;
+  /** The platform's time where the payload gave one, else the receive time: see `startedAtSource`. */
   readonly startedAt: Instant | null;
+  readonly startedAtSource: TimeSource | null;
+  /** When the tracker received the fact that gave `startedAt`. */
+  readonly startedReceivedAt: Instant | null;
   readonly completedAt: Instant | null;
+  readonly completedAtSource: TimeSource | null;
+  readonly completedReceivedAt: Instant | null;
+  /** By the platform's clock when both ends have its time, else by receive times. */
   readonly durationMs: number | null;
   readonly recording: (RecordingLocation & { readonly availableAt: Instant }) | null;
   readonly staleMarkedAt: Instant | null;
+  /** Other types notifications gave this id (`type` stays the first one); empty when none. */
+  readonly typeConflicts: readonly TypeConflict[];
   readonly updatedAt: Instant;
 }
 
-export const toOperationView = (operation: OperationState, callId: string): OperationView => ({
+export const toOperationView = (operation: OperationState, callId: string): OperationView => {
+  const start = storedStamp(
+    operation.startedAt,
+    operation.startedAtSource,
+    operation.startedReceivedAt,
+  );
+  const end = storedStamp(
+    operation.completedAt,
+    operation.completedAtSource,
+    operation.completedReceivedAt,
+  );
+  return viewOf(operation, callId, start, end);
+};
+
+const viewOf = (
+  operation: OperationState,
+  callId: string,
+  start: Stamp | undefined,
+  end: Stamp | undefined,
+): OperationView => ({
   operationId: operation.operationId,
   rawOperationIds: operation.rawOperationIds,
   operationIdSource: operation.operationIdSource,
@@ -54,13 +87,15 @@ export const toOperationView = (operation: OperationState, callId: string): Oper
   participantId: operation.participantId ?? null,
   firstSeenAt: operation.firstSeenAt,
   startedAt: operation.startedAt ?? null,
+  startedAtSource: start?.source ?? null,
+  startedReceivedAt: start?.receivedAt ?? null,
   completedAt: operation.completedAt ?? null,
-  durationMs:
-    operation.startedAt !== undefined && operation.completedAt !== undefined
-      ? msBetween(operation.startedAt, operation.completedAt)
-      : null,
+  completedAtSource: end?.source ?? null,
+  completedReceivedAt: end?.receivedAt ?? null,
+  durationMs: durationBetween(start, end) ?? null,
   recording: operation.recording ?? null,
   staleMarkedAt: operation.staleMarkedAt ?? null,
+  typeConflicts: operation.typeConflicts ?? [],
   updatedAt: operation.updatedAt,
 });
 

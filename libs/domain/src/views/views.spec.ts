@@ -94,7 +94,11 @@ describe('views', () => {
       participantId: null,
       firstSeenAt: at(4),
       startedAt: at(4),
+      startedAtSource: 'received',
+      startedReceivedAt: at(4),
       completedAt: at(9),
+      completedAtSource: 'received',
+      completedReceivedAt: at(9),
       durationMs: 5000,
       recording: {
         location: 'https://file.location/17e3b46c-f61d-4f4d-9635-c626ef18e6ad',
@@ -102,6 +106,7 @@ describe('views', () => {
         availableAt: at(9),
       },
       staleMarkedAt: null,
+      typeConflicts: [],
       updatedAt: at(9),
     });
     const everything = JSON.stringify([

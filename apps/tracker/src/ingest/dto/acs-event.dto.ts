@@ -1,16 +1,44 @@
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { ID_PATTERN, ID_RULE } from '@tracker/domain';
 
-/** A Call Automation CloudEvent (one element of the array ACS posts). */
+/**
+ * One element of the array ACS (or Event Grid) posts: a CloudEvent (`type`, `source`, `time`) or
+ * an Event Grid schema event (`eventType`, `topic`, `eventTime`).
+ */
 export class AcsCloudEventDto {
   @IsString()
   @Matches(ID_PATTERN, { message: `id ${ID_RULE}` })
   id!: string;
 
+  @ValidateIf((e: AcsCloudEventDto) => e.eventType === undefined)
+  @IsString({ message: 'type (or eventType) must be a string' })
+  @IsNotEmpty()
+  @MaxLength(256)
+  type?: string;
+
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
-  type!: string;
+  eventType?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  topic?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  eventTime?: string;
 
   @IsOptional()
   @IsString()

@@ -4,7 +4,7 @@ import type { KnownOperationType } from '../../operations/operation-types';
 export interface AcsOperationEventKind {
   readonly operationType: KnownOperationType;
   /** `status`: the event's own `status` member says it (2021-08-30-preview result events). */
-  readonly progress: 'started' | 'completed' | 'failed' | 'canceled' | 'status';
+  readonly progress: 'started' | 'completed' | 'failed' | 'canceled' | 'status' | 'update';
 }
 
 /**
@@ -41,7 +41,17 @@ export const ACS_OPERATION_EVENTS: Readonly<Record<string, AcsOperationEventKind
   TranscriptionStarted: { operationType: 'transcription', progress: 'started' },
   TranscriptionStopped: { operationType: 'transcription', progress: 'completed' },
   TranscriptionFailed: { operationType: 'transcription', progress: 'failed' },
+  DialogStarted: { operationType: 'dialog', progress: 'started' },
+  DialogCompleted: { operationType: 'dialog', progress: 'completed' },
+  DialogFailed: { operationType: 'dialog', progress: 'failed' },
 };
+
+/**
+ * Any other `Dialog*` event (`DialogConsent`, `DialogHangup`, `DialogTransfer`,
+ * `DialogSensitivityUpdate`, `DialogLanguageChange`, and those to come) reports on a dialog that
+ * is running: it neither starts nor ends it.
+ */
+const DIALOG_UPDATE: AcsOperationEventKind = { operationType: 'dialog', progress: 'update' };
 
 /** Events that say the call connection itself ended, or never came up. */
 export const ACS_CALL_ENDED_EVENTS = new Set([
@@ -61,7 +71,8 @@ export const lookupAcsOperationEvent = (name: string): AcsOperationEventKind | u
   const key = Object.keys(ACS_OPERATION_EVENTS).find(
     (candidate) => candidate.toLowerCase() === lower,
   );
-  return key === undefined ? undefined : ACS_OPERATION_EVENTS[key];
+  if (key !== undefined) return ACS_OPERATION_EVENTS[key];
+  return lower.startsWith('dialog') ? DIALOG_UPDATE : undefined;
 };
 
 export const isAcsCallEndedEvent = (name: string): boolean =>

@@ -212,10 +212,12 @@ describe('parseAcsEvents', () => {
   });
 
   it('keeps unknown ACS events as unrecognized notifications', () => {
-    const [parsed] = notificationsOf([acsEvent('DialogStarted', {})]).notifications;
+    const [parsed] = notificationsOf([
+      acsEvent('ContinuousDtmfRecognitionToneReceived', {}),
+    ]).notifications;
     expect(parsed.notification).toMatchObject({
       type: 'unrecognized',
-      reason: 'ACS event "DialogStarted" is not tracked',
+      reason: 'ACS event "ContinuousDtmfRecognitionToneReceived" is not tracked',
     });
   });
 
@@ -223,8 +225,8 @@ describe('parseAcsEvents', () => {
     const result = notificationsOf([
       {
         id: 'v',
-        type: 'Microsoft.EventGrid.SubscriptionValidationEvent',
-        data: { validationCode: '1' },
+        type: 'Microsoft.EventGrid.SubscriptionDeletedEvent',
+        data: { eventSubscriptionId: '1' },
       },
       {
         id: 'i',
@@ -238,11 +240,11 @@ describe('parseAcsEvents', () => {
       {
         path: '/0',
         reason: 'Event Grid system event',
-        rawType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        rawType: 'Microsoft.EventGrid.SubscriptionDeletedEvent',
       },
       {
         path: '/1',
-        reason: 'no callConnectionId: cannot be filed under a call',
+        reason: 'no correlationId: cannot be filed under a call',
         rawType: 'Microsoft.Communication.IncomingCall',
       },
     ]);

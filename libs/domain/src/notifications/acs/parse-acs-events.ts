@@ -1,12 +1,13 @@
 import { partyFromAcsIdentifier } from '../../call/call-details';
-import { normalizeCallState } from '../../call/call-states';
+import { isFinalCallState, normalizeCallState } from '../../call/call-states';
 import { canonicalId } from '../../ids/canonical-id';
 import { assertNever } from '../../kernel/assert-never';
 import { normalizeEnum } from '../../kernel/enums';
 import { field, isRecord, numberField, stringField, type UnknownRecord } from '../../kernel/json';
+import { toInstant } from '../../kernel/instants';
 import { compact } from '../../kernel/objects';
-import { notificationKey } from '../../keys/notification-key';
-import { deriveAcsOperationId } from '../../operations/acs-operation-id';
+import { acsEventKey } from '../../keys/acs-event-key';
+import { acsOperationIdentity } from '../../operations/acs-operation-id';
 import {
   isTerminalStatus,
   normalizeOperationStatus,
@@ -113,33 +114,33 @@ const dataMemberName = (event: UnknownRecord): string =>
     : (Object.keys(event).find((key) => key.toLowerCase() === 'data') ?? 'data');
 
 const cloudEvent = (event: UnknownRecord, type: string, pointer: string): EventResult => {
-  if (/^Microsoft\.EventGrid\./i.test(type)) {
-    return { skipped: { path: pointer, reason: 'Event Grid system event', rawType: type } };
-  }
   const data = field(event, 'data');
+  if (/^Microsoft\.EventGrid\./i.test(type)) return eventGridSystemEvent(type, data, pointer);
   if (!isRecord(data)) {
     return { error: { path: `${pointer}/data`, message: `data of "${type}" must be an object` } };
   }
-  const rawCallId =
-    stringField(data, 'callConnectionId', 'callLegId') ??
-    callConnectionIn(stringField(event, 'subject')) ??
-    callConnectionIn(stringField(event, 'source'));
+  const rawCallId = isIncomingCall(type)
+    ? // The call has no connection before it is answered: its record starts under the call's
+      // correlation id, which every later event of the call repeats.
+      stringField(data, 'correlationId')
+    : (stringField(data, 'callConnectionId', 'callLegId') ??
+      callConnectionIn(stringField(event, 'subject')) ??
+      callConnectionIn(stringField(event, 'source')));
   if (rawCallId === undefined) {
+    const missing = isIncomingCall(type) ? 'correlationId' : 'callConnectionId';
     return {
       skipped: {
         path: pointer,
-        reason: 'no callConnectionId: cannot be filed under a call',
+        reason: `no ${missing}: cannot be filed under a call`,
         rawType: type,
       },
     };
   }
   const redaction = redactSecrets(event);
-  const id = stringField(event, 'id');
-  const key =
-    id === undefined
-      ? notificationKey('acs', redaction.redacted)
-      : notificationKey('acs', { id, source: stringField(event, 'source') });
-  const envelope = acsEnvelope(key, rawCallId, type, data);
+  const envelope = {
+    ...acsEnvelope(acsEventKey(redaction.redacted), rawCallId, type, data),
+    ...platformTime(event),
+  };
   return {
     parsed: {
       notification: acsNotification(envelope, acsEventName(type), data),
@@ -150,6 +151,44 @@ const cloudEvent = (event: UnknownRecord, type: string, pointer: string): EventR
   };
 };
 
+/**
+ * `SubscriptionValidationEvent` is Event Grid's handshake for an Event Grid schema subscription:
+ * the endpoint proves it wants the events by echoing `data.validationCode`. Other Event Grid
+ * system events say nothing about a call.
+ */
+const eventGridSystemEvent = (type: string, data: unknown, pointer: string): EventResult => {
+  if (/^Microsoft\.EventGrid\.SubscriptionValidationEvent$/i.test(type)) {
+    const validationCode = isRecord(data) ? stringField(data, 'validationCode') : undefined;
+    if (validationCode === undefined) {
+      return {
+        error: {
+          path: `${pointer}/data/validationCode`,
+          message: 'a subscription validation event must carry a validationCode',
+        },
+      };
+    }
+    return {
+      skipped: {
+        path: pointer,
+        reason: 'Event Grid subscription validation',
+        rawType: type,
+        validationCode,
+      },
+    };
+  }
+  return { skipped: { path: pointer, reason: 'Event Grid system event', rawType: type } };
+};
+
+const isIncomingCall = (type: string): boolean =>
+  acsEventName(type).toLowerCase() === 'incomingcall';
+
+/** The event's own time (`time`, Event Grid `eventTime`); one that does not parse is ignored. */
+const platformTime = (event: UnknownRecord): { occurredAt?: string } => {
+  const text = stringField(event, 'time', 'eventTime');
+  const ms = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isFinite(ms) ? { occurredAt: toInstant(ms) } : {};
+};
+
 const previewResult = (event: UnknownRecord, pointer: string): EventResult => {
   const rawCallId = stringField(event, 'callConnectionId', 'callLegId');
   if (rawCallId === undefined) {
@@ -158,12 +197,7 @@ const previewResult = (event: UnknownRecord, pointer: string): EventResult => {
     };
   }
   const redaction = redactSecrets(event);
-  const envelope = acsEnvelope(
-    notificationKey('acs', redaction.redacted),
-    rawCallId,
-    undefined,
-    event,
-  );
+  const envelope = acsEnvelope(acsEventKey(redaction.redacted), rawCallId, undefined, event);
   return {
     parsed: {
       notification: acsOperation(envelope, { operationType: 'play', progress: 'status' }, event),
@@ -205,6 +239,7 @@ const acsNotification = (
   data: UnknownRecord,
 ): Notification => {
   const lower = name.toLowerCase();
+  if (lower === 'incomingcall') return incomingCall(envelope, name, data);
   if (lower === 'callconnected') {
     return { ...envelope, type: 'call', state: 'connected', rawState: name, ended: false };
   }
@@ -218,7 +253,9 @@ const acsNotification = (
       resultInfo: parseResultInfo(field(data, 'resultInformation', 'resultInfo')),
     });
   }
-  if (lower === 'callconnectionstatechanged') return connectionStateChanged(envelope, data);
+  if (lower === 'callconnectionstatechanged' || lower === 'calllegstatechanged') {
+    return connectionStateChanged(envelope, data);
+  }
   if (lower === 'participantsupdated') {
     return compact({
       ...envelope,
@@ -244,19 +281,46 @@ const acsNotification = (
   return { ...envelope, type: 'unrecognized', reason: `ACS event "${name}" is not tracked` };
 };
 
-/** 2021-08-30-preview: `{ callConnectionId, serverCallId, callConnectionState }`. */
+/**
+ * Event Grid `IncomingCall`: the call rings for the app. Its `incomingCallContext` (the credential
+ * that answers the call) was removed with the other secrets before this point.
+ */
+const incomingCall = (envelope: NotificationEnvelope, name: string, data: UnknownRecord) => {
+  const caller = partyFromAcsIdentifier(field(data, 'from'));
+  const displayName = stringField(data, 'callerDisplayName');
+  const target = partyFromAcsIdentifier(field(data, 'to'));
+  return {
+    ...envelope,
+    type: 'call' as const,
+    state: 'incoming',
+    rawState: name,
+    ended: false,
+    details: compact({
+      ...envelope.details,
+      direction: 'incoming',
+      caller: caller === undefined ? undefined : compact({ ...caller, displayName }),
+      targets: target === undefined ? undefined : [target],
+    }),
+  };
+};
+
+/**
+ * 2021-08-30-preview `CallConnectionStateChanged` (`{ callConnectionId, serverCallId,
+ * callConnectionState }`), and the 2021 private preview's `CallLegStateChanged` (`{ CallLegId,
+ * CallState }`, PascalCase: Establishing, Established, Terminating, Terminated).
+ */
 const connectionStateChanged = (
   envelope: NotificationEnvelope,
   data: UnknownRecord,
 ): Notification => {
-  const rawState = stringField(data, 'callConnectionState', 'state');
+  const rawState = stringField(data, 'callConnectionState', 'callState', 'state');
   const state = rawState === undefined ? undefined : normalizeCallState(rawState);
   return compact({
     ...envelope,
     type: 'call' as const,
     state,
     rawState,
-    ended: state === 'disconnected',
+    ended: isFinalCallState(state),
     resultInfo: parseResultInfo(field(data, 'resultInformation', 'resultInfo')),
   });
 };
@@ -271,8 +335,7 @@ const acsOperation = (
   return compact({
     ...envelope,
     type: 'operation' as const,
-    operationId: deriveAcsOperationId(envelope.callId, kind.operationType, operationContext),
-    rawOperationId: stringField(data, 'operationId'),
+    ...acsOperationIdentity(envelope.callId, kind.operationType, data),
     operationIdSource: 'derived' as const,
     operationType: kind.operationType,
     ...progress,
@@ -287,6 +350,7 @@ type Progress = Pick<OperationNotification, 'phase' | 'status' | 'outcome' | 'co
 const operationProgress = (kind: AcsOperationEventKind, data: UnknownRecord): Progress => {
   switch (kind.progress) {
     case 'started':
+    case 'update':
       return { phase: 'active', status: 'running' };
     case 'completed':
       return { phase: 'finished', status: 'completed', outcome: 'completed' };

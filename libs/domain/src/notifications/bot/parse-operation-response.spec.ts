@@ -78,4 +78,72 @@ describe('parseOperationResponse', () => {
     expect(parseOperationResponse('', {})).toMatchObject({ ok: false });
     expect(parseOperationResponse(CALL, [])).toMatchObject({ ok: false });
   });
+
+  describe('?action= (ACS response bodies carry no type)', () => {
+    const typeOf = (body: unknown, action?: string) => {
+      const result = parseOperationResponse(CALL, body, action);
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      const { notification } = result.notifications[0];
+      if (notification.type !== 'operation') throw new Error('operation expected');
+      return notification;
+    };
+    const play = fixture('acs/playaudio-response-with-id.json');
+    const cancel = fixture('acs/cancelallmediaoperations-response.json');
+
+    it('names the type: a cancelAllMediaOperations response is not a completed play', () => {
+      expect(typeOf(cancel, 'cancelAllMediaOperations')).toMatchObject({
+        operationType: 'cancelAllMediaOperations',
+        status: 'completed',
+        phase: 'finished',
+        rawOperationId: 'dummyId',
+        operationContext: 'dummyOperationContext',
+      });
+      expect(typeOf(play, 'playAudio').operationType).toBe('play');
+      expect(typeOf(cancel, 'cancelAllMediaOperations').operationId).not.toBe(
+        typeOf(play, 'playAudio').operationId,
+      );
+    });
+
+    it.each([
+      ['playAudio', 'play'],
+      ['PLAY', 'play'],
+      ['startRecording', 'recording'],
+      ['stopRecording', 'stopRecording'],
+      ['startDialog', 'dialog'],
+      ['startContinuousDtmfRecognition', 'continuousDtmfRecognition'],
+      ['sendDtmfTones', 'sendDtmfTones'],
+      ['cancelAddParticipant', 'cancelAddParticipant'],
+      ['holdSomethingNew', 'holdSomethingNew'],
+    ])('maps the action %s to the type %s (an unknown name is kept)', (action, type) => {
+      expect(typeOf(cancel, action).operationType).toBe(type);
+    });
+
+    it('infers play as before without an action, and keeps old keys', () => {
+      expect(typeOf(cancel).operationType).toBe('play');
+      expect(typeOf(cancel).key).not.toBe(typeOf(cancel, 'play').key);
+    });
+
+    it('gives a Graph body without @odata.type the named type, and refuses a contradiction', () => {
+      const untyped = { id: OPERATION, status: 'running' };
+      expect(typeOf(untyped, 'recordResponse').operationType).toBe('recordResponse');
+      expect(typeOf(fixture('graph/playprompt-response.json'), 'playPrompt').operationType).toBe(
+        'playPrompt',
+      );
+      expect(
+        parseOperationResponse(CALL, fixture('graph/playprompt-response.json'), 'recordResponse'),
+      ).toEqual({
+        ok: false,
+        errors: [
+          {
+            path: '/@odata.type',
+            message:
+              '?action names a recordResponse operation but the body is a playPrompt operation',
+          },
+        ],
+      });
+      expect(
+        parseOperationResponse(CALL, { operationContext: 'x', operationType: 'play' }, 'hold'),
+      ).toMatchObject({ ok: false, errors: [{ path: '/operationType' }] });
+    });
+  });
 });

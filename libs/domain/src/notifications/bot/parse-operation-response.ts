@@ -2,9 +2,14 @@ import { canonicalId, canonicalIdOrUndefined } from '../../ids/canonical-id';
 import { field, isRecord, stringField, type UnknownRecord } from '../../kernel/json';
 import { compact } from '../../kernel/objects';
 import { notificationKey } from '../../keys/notification-key';
-import { deriveAcsOperationId } from '../../operations/acs-operation-id';
+import { acsOperationIdentity } from '../../operations/acs-operation-id';
 import { isTerminalStatus, normalizeOperationStatus } from '../../operations/operation-status';
-import { normalizeOperationType } from '../../operations/operation-types';
+import {
+  normalizeOperationType,
+  operationTypeFromAction,
+  UNKNOWN_OPERATION_TYPE,
+  type OperationType,
+} from '../../operations/operation-types';
 import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { graphOperationFacts } from '../graph/graph-operation-body';
@@ -24,9 +29,19 @@ import { malformed, parsed, type ParseResult } from '../parse-result';
  * operation result (the 2021-08-30-preview `:playAudio` 202 body `{ status, operationContext }`).
  * It tells that the operation runs and when it started. Two optional members may be added by the
  * bot, since the response alone does not carry them: `participantId` (the participant a hold-music
- * or mute action was sent to) and, for ACS, `operationType` (defaults to `play`).
+ * or mute action was sent to) and, for ACS, `operationType`.
+ *
+ * `action` is the `?action=` the bot named (ACS bodies carry no type: a `cancelAllMediaOperations`
+ * response looks like a play's). It gives the operation's type; without it the type comes from
+ * the body (`@odata.type`, or the ACS `operationType` member) and is otherwise taken to be `play`.
+ * ACS operations are keyed by their type, so a response never merges into an operation of
+ * another type. An action that contradicts the body's own type is refused.
  */
-export const parseOperationResponse = (callId: unknown, body: unknown): ParseResult => {
+export const parseOperationResponse = (
+  callId: unknown,
+  body: unknown,
+  action?: string,
+): ParseResult => {
   if (typeof callId !== 'string' || callId === '') {
     return malformed([{ path: '', message: 'the call id of the request URL is required' }]);
   }
@@ -41,16 +56,23 @@ export const parseOperationResponse = (callId: unknown, body: unknown): ParseRes
   const redaction = redactSecrets(body);
   const envelopeFor = (platform: 'graph' | 'acs'): NotificationEnvelope =>
     compact({
-      key: notificationKey('bot', { callId: canonicalId(callId), body: redaction.redacted }),
+      // `action` only when given, so that keys of responses reported without one never change.
+      key: notificationKey('bot', {
+        callId: canonicalId(callId),
+        body: redaction.redacted,
+        action,
+      }),
       source: 'bot' as const,
       platform,
       callId: canonicalId(callId),
       rawCallId: callId,
       rawType: stringField(body, '@odata.type'),
+      action,
     });
+  const named = action === undefined ? undefined : operationTypeFromAction(action);
   const notification = isAcsResult(body)
-    ? acsResponse(envelopeFor('acs'), body)
-    : graphResponse(envelopeFor('graph'), body);
+    ? acsResponse(envelopeFor('acs'), body, named)
+    : graphResponse(envelopeFor('graph'), body, named);
   if ('error' in notification) return malformed([notification.error]);
   const tooBig = onePerPath([
     ...checkContexts(body, ''),
@@ -69,12 +91,24 @@ export const parseOperationResponse = (callId: unknown, body: unknown): ParseRes
 
 const isAcsResult = (body: UnknownRecord): boolean =>
   stringField(body, '@odata.type') === undefined &&
-  (field(body, 'operationContext') !== undefined || field(body, 'operationId') !== undefined);
+  (field(body, 'operationContext') !== undefined ||
+    field(body, 'operationId') !== undefined ||
+    field(body, 'dialogId') !== undefined);
+
+type ResponseResult = OperationNotification | { error: { path: string; message: string } };
+
+const contradiction = (path: string, named: OperationType, given: OperationType) => ({
+  error: {
+    path,
+    message: `?action names a ${named} operation but the body is a ${given} operation`,
+  },
+});
 
 const graphResponse = (
   envelope: NotificationEnvelope,
   body: UnknownRecord,
-): OperationNotification | { error: { path: string; message: string } } => {
+  named: OperationType | undefined,
+): ResponseResult => {
   const rawOperationId = stringField(body, 'id');
   if (rawOperationId === undefined) {
     const message = isRecord(field(body, 'error'))
@@ -82,9 +116,16 @@ const graphResponse = (
       : 'id is required (the operation id of the response body)';
     return { error: { path: '/id', message } };
   }
+  const facts = graphOperationFacts(body, undefined);
+  if (named !== undefined && facts.operationType !== UNKNOWN_OPERATION_TYPE) {
+    if (facts.operationType !== named) {
+      return contradiction('/@odata.type', named, facts.operationType);
+    }
+  }
   return compact({
     ...envelope,
-    ...graphOperationFacts(body, undefined),
+    ...facts,
+    operationType: named ?? facts.operationType,
     type: 'operation' as const,
     operationId: canonicalId(rawOperationId),
     rawOperationId,
@@ -95,8 +136,14 @@ const graphResponse = (
 const acsResponse = (
   envelope: NotificationEnvelope,
   body: UnknownRecord,
-): OperationNotification => {
-  const operationType = normalizeOperationType(stringField(body, 'operationType') ?? 'play');
+  named: OperationType | undefined,
+): ResponseResult => {
+  const given = stringField(body, 'operationType');
+  const stated = given === undefined ? undefined : normalizeOperationType(given);
+  if (named !== undefined && stated !== undefined && stated !== named) {
+    return contradiction('/operationType', named, stated);
+  }
+  const operationType = named ?? stated ?? 'play';
   const operationContext = stringField(body, 'operationContext');
   const rawStatus = stringField(body, 'status');
   const status = rawStatus === undefined ? 'running' : normalizeOperationStatus(rawStatus);
@@ -104,8 +151,7 @@ const acsResponse = (
   return compact({
     ...envelope,
     type: 'operation' as const,
-    operationId: deriveAcsOperationId(envelope.callId, operationType, operationContext),
-    rawOperationId: stringField(body, 'operationId'),
+    ...acsOperationIdentity(envelope.callId, operationType, body),
     operationIdSource: 'derived' as const,
     operationType,
     phase: outcome ? ('finished' as const) : ('active' as const),
