@@ -49,7 +49,12 @@ export const startService = async (env: Record<string, string> = {}) => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || body instanceof Uint8Array // sent as they are
+            ? body
+            : JSON.stringify(body),
     });
     const text = await response.text();
     return {

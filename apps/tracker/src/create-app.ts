@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { grpcOptions } from './grpc/grpc-options';
+import { JSON_MEDIA_TYPES, parseJsonBody, unsupportedMediaType } from './http/json-body';
 import { ProblemFilter } from './http/problem.filter';
 import { RedactingLogger } from './logging/redacting-logger';
 
@@ -27,12 +28,39 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
       },
     }),
     {
+      bodyParser: false, // ours, below: JSON only, in UTF-8, exactly as sent
       logger: new RedactingLogger({
         logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
       }),
     },
   );
+  useJsonBodies(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new ProblemFilter());
   app.connectMicroservice(grpcOptions(config.grpc));
   return app;
+};
+
+/**
+ * Bodies are JSON or nothing: Fastify's own parsers would take `text/plain` as a string (then a
+ * 400 instead of a 415) and turn bytes that are not UTF-8 into U+FFFD without a word.
+ */
+const useJsonBodies = (fastify: FastifyInstance): void => {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    [...JSON_MEDIA_TYPES],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as Buffer, request.headers['content-type']));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  // Every other type, and a body without one: refused before a byte of it is read.
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    if (request.is404)
+      done(null, undefined); // an unknown path stays a 404
+    else done(unsupportedMediaType(request.headers['content-type']), undefined);
+  });
 };
