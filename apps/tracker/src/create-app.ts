@@ -20,6 +20,16 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
     // Ids in paths may be up to 200 characters (the id rule); Fastify's default stops at 100.
     new FastifyAdapter({
       bodyLimit: config.http.bodyLimitBytes,
+      // Without these (Fastify's defaults are 0) a client that announces a body and goes silent,
+      // or sends it a byte at a time, holds its connection forever.
+      connectionTimeout: config.http.connectionTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      http: {
+        headersTimeout: Math.min(config.http.requestTimeoutMs, 60_000),
+        // How often Node looks for requests past their time (its default, 30 s, would let one
+        // outlive a short HTTP_REQUEST_TIMEOUT_MS by that much).
+        connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs),
+      },
       routerOptions: { maxParamLength: 256 },
       // Errors Fastify raises before routing (a malformed %-escape in the path) get the API's
       // problem shape too, not Fastify's own body.
