@@ -9,11 +9,7 @@ describe('request bodies: JSON in UTF-8, stored as sent', () => {
   beforeAll(async () => (service = await startService()));
   afterAll(async () => service.stop());
 
-  const storedCount = async () => {
-    let n = 0;
-    for await (const _ of service.store.readAll()) n += 1;
-    return n;
-  };
+  const storedCount = () => service.storedCount();
 
   /** A Graph batch of one call-state notification whose resourceData carries `extra` (raw JSON). */
   const graphBody = (callId: string, extra: string): string =>

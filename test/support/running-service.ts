@@ -74,6 +74,12 @@ export const startService = async (env: Record<string, string> = {}) => {
       request('POST', path, body, headers),
     get: (path: string, headers?: Record<string, string>) =>
       request('GET', path, undefined, headers),
+    /** How many events the store holds. */
+    storedCount: async () => {
+      let n = 0;
+      for await (const _ of store.readAll()) n += 1;
+      return n;
+    },
     /** Waits until the read model has caught up with everything stored so far. */
     settle: async () => {
       const head = await store.headPosition();
