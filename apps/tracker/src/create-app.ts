@@ -17,7 +17,6 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export const createApp = async (config: AppConfig): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
-    // Ids in paths may be up to 200 characters (the id rule); Fastify's default stops at 100.
     new FastifyAdapter({
       bodyLimit: config.http.bodyLimitBytes,
       // Without these (Fastify's defaults are 0) a client that announces a body and goes silent,
@@ -30,6 +29,7 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
         // outlive a short HTTP_REQUEST_TIMEOUT_MS by that much).
         connectionsCheckingInterval: Math.min(1000, config.http.requestTimeoutMs),
       },
+      // Ids in paths may be up to 200 characters (the id rule); Fastify's default stops at 100.
       routerOptions: { maxParamLength: 256 },
       // Errors Fastify raises before routing (a malformed %-escape in the path) get the API's
       // problem shape too, not Fastify's own body.
