@@ -78,8 +78,7 @@ const offences = (notification: Notification): Offence[] => {
       const problem = stringProblem(value, ruleOf(member));
       if (problem !== undefined) found.push({ member, value, problem });
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value))
-        found.push({ member, value, problem: FINITE_NUMBER_RULE });
+      if (!Number.isFinite(value)) found.push({ member, value, problem: FINITE_NUMBER_RULE });
     } else if (Array.isArray(value)) {
       value.forEach((item) => visit(item, member));
     } else if (isRecord(value)) {
