@@ -270,3 +270,43 @@ describe('a platform without a configured audience', () => {
     }
   });
 });
+
+describe('a token whose header names no key, against a key set of several RSA keys', () => {
+  it('gets 401 (not 503), is counted in /metrics and stores nothing', async () => {
+    const graphIdp = await LocalIdentityProvider.start('https://api.botframework.com');
+    // Real platforms publish several keys: without a kid, every one of them matches the token.
+    await graphIdp.rotate();
+    await graphIdp.rotate();
+    const service = await startService({
+      AUTH_MODE: 'jwt',
+      GRAPH_AUTH_AUDIENCE: BOT_APP_ID,
+      GRAPH_AUTH_OPENID_CONFIG_URL: graphIdp.openIdConfigUrl,
+    });
+    try {
+      const post = async (token: string) =>
+        service.post('/api/calls', fixture('graph/answer-incoming.json'), {
+          authorization: `Bearer ${token}`,
+        });
+      const noKid = await graphIdp.token({ aud: BOT_APP_ID }, graphIdp.currentKey, {
+        withKeyId: false,
+      });
+      const reply = await post(noKid);
+      expect(reply).toMatchObject({
+        status: 401,
+        body: { error: 'unauthorized', message: 'request not authenticated: missing key id' },
+      });
+      expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(reply.headers.get('retry-after')).toBeNull();
+      expect(await service.store.headPosition()).toBeUndefined();
+      const metrics = await fetch(`${service.base}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(
+        /^tracker_auth_rejected_total\{caller="graph",reason="missing key id"\} 1$/m,
+      );
+      // The same key with its kid is accepted: only the missing key id was wrong.
+      expect((await post(await graphIdp.token({ aud: BOT_APP_ID }))).status).toBe(202);
+    } finally {
+      await service.stop();
+      await graphIdp.stop();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedEventStore, EventStore, formatPosition } from '@tracker/event-store';
-import { ReadModelStore } from '@tracker/read-model';
+import { ReadModelLock, ReadModelStore } from '@tracker/read-model';
 import {
   readCommitted,
   serviceKafkaEnv,
@@ -11,6 +11,7 @@ import {
 } from '../libs/fanout/src/testing/kafka-test-kit';
 import { runCli } from './support/cli-process';
 import { fixture, startService } from './support/running-service';
+import { spawnService, waitReady } from './support/service-process';
 
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 const RAW_CALL = '57DAB8B1894C409AB240BD8BEAE78896';
@@ -143,6 +144,8 @@ describe('the SRE command line (child processes on a real embedded store)', () =
     expect((await cli(['rebuild'], env)).code).toBe(0);
     const run = await cli(['rebuild', '--projection', 'calls'], env);
     expect(run.code).toBe(0);
+    // Nothing holds the read model: nothing to warn about.
+    expect(run.stderr).not.toMatch(/warning|stop the service|holds the read model/);
     const match =
       /^rebuilt projection calls: (\d+) events, (\d+) calls in [\d.]+ s \((\d+) events\/s\)$/.exec(
         run.stdout.trim(),
@@ -169,6 +172,51 @@ describe('the SRE command line (child processes on a real embedded store)', () =
 
     const unknown = await cli(['rebuild', '--projection', 'nope'], env);
     expect(unknown.code).toBe(2);
+  }, 60_000);
+
+  it('rebuild refuses (exit 2) while a service holds the read model, unless --force; a SIGKILLed service holds nothing', async () => {
+    const holder = await spawnService('holder', {
+      STORE_PATH: env.STORE_PATH,
+      READ_MODEL_PATH: env.READ_MODEL_PATH,
+      // It must not append deadline events to the store the other cases count.
+      DEADLINE_CHECK_INTERVAL_MS: '3600000',
+      ANSWER_TIMEOUT_MS: '86400000',
+      POLICY_RECORDING_ANSWER_TIMEOUT_MS: '86400000',
+    });
+    try {
+      await waitReady(holder);
+      const refused = await cli(['rebuild'], env);
+      expect(refused).toMatchObject({ code: 2, stdout: '' });
+      expect(refused.stderr.trimEnd().split('\n')).toEqual([
+        `error: a running service holds the read model (lock ${env.READ_MODEL_PATH}.lock): ` +
+          'stop it first, or pass --force to rebuild anyway',
+      ]);
+      const forced = await cli(['rebuild', '--force'], env);
+      expect(forced.code).toBe(0);
+      expect(forced.stderr).toMatch(/^warning: a running service holds the read model .*--force/m);
+      expect(forced.stdout).toMatch(/^rebuilt projection calls: /);
+    } finally {
+      await holder.kill(); // SIGKILL: it releases nothing itself
+    }
+    const after = await cli(['rebuild'], env);
+    expect(after.code).toBe(0);
+    expect(after.stderr).not.toMatch(/warning|holds the read model/);
+  }, 120_000);
+
+  it('a service does not start on a read model that a rebuild holds', async () => {
+    const rebuilding = ReadModelLock.takeAlone(env.READ_MODEL_PATH);
+    try {
+      const service = await spawnService('while rebuilding', {
+        STORE_PATH: env.STORE_PATH,
+        READ_MODEL_PATH: env.READ_MODEL_PATH,
+      });
+      expect(await service.exited).toBe(1);
+      expect(service.output()).toContain(
+        `the read model is being rebuilt by another process (lock ${env.READ_MODEL_PATH}.lock)`,
+      );
+    } finally {
+      rebuilding.release();
+    }
   }, 60_000);
 
   it('export then import into a fresh store gives identical streams; re-import skips all', async () => {

@@ -49,7 +49,12 @@ export const startService = async (env: Record<string, string> = {}) => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || body instanceof Uint8Array // sent as they are
+            ? body
+            : JSON.stringify(body),
     });
     const text = await response.text();
     return {
@@ -69,6 +74,12 @@ export const startService = async (env: Record<string, string> = {}) => {
       request('POST', path, body, headers),
     get: (path: string, headers?: Record<string, string>) =>
       request('GET', path, undefined, headers),
+    /** How many events the store holds. */
+    storedCount: async () => {
+      let n = 0;
+      for await (const _ of store.readAll()) n += 1;
+      return n;
+    },
     /** Waits until the read model has caught up with everything stored so far. */
     settle: async () => {
       const head = await store.headPosition();

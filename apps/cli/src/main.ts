@@ -18,7 +18,7 @@ import {
 import { cliConfig, openStore } from './context';
 import { exportEvents, importEvents } from './commands/export-import';
 import { callIdArgument, readCall, renderTable, stateAt, timeline } from './commands/history';
-import { rebuild } from './commands/rebuild';
+import { lockForRebuild, rebuild } from './commands/rebuild';
 import { parseFrom, republish } from './commands/republish';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -27,7 +27,9 @@ Commands:
   replay <callId> [--json]                     the call's timeline: one row per stored event with
                                                what arrived, what was decided and the call state after it
   state <callId> --at <ISO time>               the call and its operations as they stood at that time (JSON)
-  rebuild [--projection calls]                 reset the read model and project the whole store again
+  rebuild [--projection calls] [--force]       reset the read model and project the whole store again;
+                                               refused (exit 2) while a service holds the read model,
+                                               unless --force
   republish --from <position|ISO time> [--call <callId>]
                                                publish stored events to Kafka again (needs KAFKA_BROKERS);
                                                the service publisher's progress does not move
@@ -38,7 +40,7 @@ Options:
   --help                                       this text
 
 Configuration is the service's: STORE, STORE_PATH, ESDB_CONNECTION_STRING, READ_MODEL_PATH, KAFKA_*.
-Exit codes: 0 ok, 1 failure, 2 usage or configuration error.
+Exit codes: 0 ok, 1 failure, 2 usage or configuration error, or refused (rebuild under a service).
 `;
 
 interface Command {
@@ -77,19 +79,24 @@ const commands: Record<string, Command> = {
     },
   },
   rebuild: {
-    flags: { projection: true },
-    usage: 'rebuild [--projection calls]',
+    flags: { projection: true, force: false },
+    usage: 'rebuild [--projection calls] [--force]',
     readsStore: true,
     async run(args, config, store) {
       expectPositionals(args, 0, this.usage);
       const projection = stringFlag(args, 'projection') ?? 'calls';
       if (projection !== 'calls')
         throw new UsageError(`unknown projection "${projection}" (known: calls)`);
-      info(`rebuilding the read model at ${config.readModelPath}; stop the service first`);
-      const s = await rebuild(config, store);
-      out(
-        `rebuilt projection ${s.projection}: ${s.events} events, ${s.calls} calls in ${s.seconds.toFixed(2)} s (${s.eventsPerSecond} events/s)`,
-      );
+      const lock = lockForRebuild(config.readModelPath, args.flags.force === true, info);
+      try {
+        info(`rebuilding the read model at ${config.readModelPath}`);
+        const s = await rebuild(config, store);
+        out(
+          `rebuilt projection ${s.projection}: ${s.events} events, ${s.calls} calls in ${s.seconds.toFixed(2)} s (${s.eventsPerSecond} events/s)`,
+        );
+      } finally {
+        lock?.release();
+      }
     },
   },
   republish: {

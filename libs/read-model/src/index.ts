@@ -3,3 +3,4 @@ export * from './call-projector';
 export * from './read-model.store';
 export * from './state-cache';
 export * from './stored-call-event';
+export * from './read-model-lock';

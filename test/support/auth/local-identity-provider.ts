@@ -66,14 +66,16 @@ export class LocalIdentityProvider {
     return this.published[this.published.length - 1];
   }
 
+  /** A signed token; `withKeyId: false` leaves `kid` out of its header (it names no key). */
   async token(
     claims: { aud?: string; iss?: string; exp?: number; nbf?: number; tid?: string } = {},
     key: SigningKey = this.currentKey,
+    { withKeyId = true }: { withKeyId?: boolean } = {},
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const { iss = this.issuer, exp = now + 300, ...rest } = claims;
     return new SignJWT({ ...rest })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(withKeyId ? { kid: key.kid } : {}) })
       .setIssuer(iss)
       .setIssuedAt(now - 1)
       .setExpirationTime(exp)

@@ -1,7 +1,14 @@
 import { deadlineBounds } from '@tracker/domain';
 import { EventStore } from '@tracker/event-store';
-import { CALLS_PROJECTION, CallProjector, ReadModelStore } from '@tracker/read-model';
+import {
+  CALLS_PROJECTION,
+  CallProjector,
+  ReadModelLock,
+  ReadModelLocked,
+  ReadModelStore,
+} from '@tracker/read-model';
 import type { AppConfig } from '../../../tracker/src/config/config';
+import { UsageError } from '../args';
 import { chunks, headTotal } from '../context';
 import { progressBar } from '../progress';
 
@@ -14,6 +21,28 @@ export interface RebuildSummary {
 }
 
 const quiet = { log: () => undefined, warn: () => undefined };
+
+/**
+ * The read model, alone, for a rebuild (a service starting meanwhile refuses to). While a running
+ * service holds it the rebuild is refused (exit code 2); `force` goes on without the lock, after
+ * saying so, for the SRE who knows the holder is gone or wrong.
+ */
+export const lockForRebuild = (
+  readModelPath: string,
+  force: boolean,
+  warn: (text: string) => void,
+): ReadModelLock | undefined => {
+  try {
+    return ReadModelLock.takeAlone(readModelPath);
+  } catch (error) {
+    if (!(error instanceof ReadModelLocked)) throw error;
+    if (!force) {
+      throw new UsageError(`${error.message}: stop it first, or pass --force to rebuild anyway`);
+    }
+    warn(`warning: ${error.message}; rebuilding anyway (--force)`);
+    return undefined;
+  }
+};
 
 /**
  * Drops the read model and folds the whole store into it again, in batches of `batchSize`. Large

@@ -18,6 +18,7 @@ export type AuthRejectReason =
   | 'missing credentials'
   | 'malformed token'
   | 'unknown signing key'
+  | 'missing key id'
   | 'bad signature'
   | 'expired'
   | 'not yet valid'
@@ -113,6 +114,9 @@ const classify = (error: unknown): Error => {
     return new AuthRejected(CLAIM_REASONS[error.claim] ?? 'invalid claims');
   }
   if (error instanceof errors.JWKSNoMatchingKey) return new AuthRejected('unknown signing key');
+  // A header without `kid` matches every published RS256 key once there are several (real
+  // platforms publish several); the token, not the key endpoint, is at fault.
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return new AuthRejected('missing key id');
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return new AuthRejected('bad signature');
   }

@@ -2,7 +2,7 @@ import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } fro
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
-import { CallProjector, Projection, ReadModelStore } from '@tracker/read-model';
+import { CallProjector, Projection, ReadModelLock, ReadModelStore } from '@tracker/read-model';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { IngestController } from '../ingest/ingest.controller';
 import { IngestNotificationsHandler } from '../ingest/ingest-notifications.command';
@@ -23,8 +23,15 @@ import { IncomingCallRecords } from '../ingest/incoming-call-records';
     IncomingCallRecords,
     DeadlineWatcher,
     {
-      provide: ReadModelStore,
+      // Held while the service runs: `cli rebuild` refuses to reset the read model under it, and
+      // the service does not start on a read model being rebuilt.
+      provide: ReadModelLock,
       inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ReadModelLock.share(config.readModelPath),
+    },
+    {
+      provide: ReadModelStore,
+      inject: [APP_CONFIG, ReadModelLock],
       useFactory: (config: AppConfig) => new ReadModelStore(config.readModelPath),
     },
     {
@@ -56,6 +63,7 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
+    private readonly readModelLock: ReadModelLock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,5 +73,6 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     await this.projector.stop();
     this.readModel.close();
+    this.readModelLock.release();
   }
 }

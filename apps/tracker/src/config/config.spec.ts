@@ -6,7 +6,13 @@ const load = (env: Record<string, string> = {}) => loadConfig({ AUTH_MODE: 'none
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = load();
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, bodyLimitBytes: 1048576 });
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      bodyLimitBytes: 1048576,
+      requestTimeoutMs: 30_000,
+      connectionTimeoutMs: 60_000,
+    });
     expect(config.grpc).toEqual({ host: '0.0.0.0', port: 5000 });
     expect(config.store).toEqual({ kind: 'embedded', path: './data/events.db' });
     expect(config.logLevel).toBe('log');
@@ -43,6 +49,14 @@ describe('loadConfig', () => {
         ]),
       );
     }
+  });
+
+  it('reads the HTTP timeouts and refuses ones too short to receive a request', () => {
+    const config = load({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_CONNECTION_TIMEOUT_MS: '7000' });
+    expect(config.http).toMatchObject({ requestTimeoutMs: 5000, connectionTimeoutMs: 7000 });
+    expect(() => load({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(
+      'HTTP_REQUEST_TIMEOUT_MS must be an integer from 100 to 3600000 (got "0")',
+    );
   });
 
   it('requires a connection string for EventStoreDB', () => {

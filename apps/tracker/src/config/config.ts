@@ -5,7 +5,15 @@
 export type StoreKind = 'embedded' | 'esdb';
 
 export interface AppConfig {
-  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    /** A request (headers and body) must have arrived this long after it began, or it gets 408. */
+    readonly requestTimeoutMs: number;
+    /** A connection with no traffic either way for this long is closed. */
+    readonly connectionTimeoutMs: number;
+  };
   readonly grpc: { readonly host: string; readonly port: number };
   readonly store:
     | { readonly kind: 'embedded'; readonly path: string }
@@ -88,6 +96,8 @@ export const CONFIG_VARIABLES = [
   'HTTP_HOST',
   'HTTP_PORT',
   'BODY_LIMIT_BYTES',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_CONNECTION_TIMEOUT_MS',
   'GRPC_HOST',
   'GRPC_PORT',
   'STORE',
@@ -332,6 +342,8 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
       host: read.string('HTTP_HOST', '0.0.0.0'),
       port: read.integer('HTTP_PORT', 3000, 0, 65535),
       bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      requestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      connectionTimeoutMs: read.integer('HTTP_CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
     },
     grpc: {
       host: read.string('GRPC_HOST', '0.0.0.0'),

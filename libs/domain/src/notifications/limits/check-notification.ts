@@ -2,7 +2,7 @@ import { isRecord, type UnknownRecord } from '../../kernel/json';
 import type { Notification } from '../notification';
 import type { InputError } from '../parse-result';
 import { checkJsonShape, toPointer, type JsonPath } from './json-shape';
-import { stringProblem, type StringRule } from './input-limits';
+import { FINITE_NUMBER_RULE, stringProblem, type StringRule } from './input-limits';
 
 /** Members of a normalized notification that are ids (the rest are names, unless listed below). */
 const ID_MEMBERS = new Set([
@@ -78,8 +78,7 @@ const offences = (notification: Notification): Offence[] => {
       const problem = stringProblem(value, ruleOf(member));
       if (problem !== undefined) found.push({ member, value, problem });
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value))
-        found.push({ member, value, problem: 'must be a finite number' });
+      if (!Number.isFinite(value)) found.push({ member, value, problem: FINITE_NUMBER_RULE });
     } else if (Array.isArray(value)) {
       value.forEach((item) => visit(item, member));
     } else if (isRecord(value)) {

@@ -13,7 +13,7 @@ import {
   stringProblem,
   UNSAFE_CHARACTERS_RULE,
 } from './input-limits';
-import { checkJsonShape, RESERVED_MEMBER_RULE, toPointer } from './json-shape';
+import { checkJsonShape, findInJson, RESERVED_MEMBER_RULE, toPointer } from './json-shape';
 
 const errorsOf = (result: ParseResult) => {
   if (result.ok) throw new Error('expected the input to be refused');
@@ -129,6 +129,15 @@ describe('json shape', () => {
       { path: '/x/constructor', message: RESERVED_MEMBER_RULE },
     ]);
     expect(checkJsonShape({ Constructor: 1, toString: 'x', hasOwnProperty: 1 })).toBeUndefined();
+  });
+
+  it('finds the first value (in document order) a test holds for, at any depth', () => {
+    const isTwo = (value: unknown) => value === 2;
+    expect(findInJson({ a: [1, { b: 2 }], c: 2 }, isTwo)).toEqual(['a', 1, 'b']);
+    expect(findInJson(2, isTwo)).toEqual([]);
+    expect(findInJson({ a: [1] }, isTwo)).toBeUndefined();
+    expect(findInJson({ a: 1, 'x/y': 1 }, (_, key) => key === 'x/y')).toEqual(['x/y']);
+    expect(findInJson(nested(200_000), (value) => value === 1)).toHaveLength(200_000);
   });
 
   it('writes JSON pointers', () => {

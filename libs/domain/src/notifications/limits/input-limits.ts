@@ -39,6 +39,9 @@ const hasUnsafeCharacters = (value: string): boolean =>
 
 export const UNSAFE_CHARACTERS_RULE = 'must not contain NUL characters or unpaired surrogates';
 
+/** Numbers past ±1.8e308 (`1e400`) parse as Infinity and would be stored as `null`. */
+export const FINITE_NUMBER_RULE = 'must be a finite number';
+
 export type StringRule = 'id' | 'context' | 'name' | 'text';
 
 const MAX_LENGTH: Readonly<Record<Exclude<StringRule, 'id'>, number>> = {

@@ -62,6 +62,51 @@ export const checkJsonShape = (
   return undefined;
 };
 
+interface Visit {
+  readonly value: unknown;
+  readonly key?: string | number;
+  readonly parent?: Visit;
+}
+
+const pathOf = (visit: Visit): JsonPath => {
+  const path: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return path.reverse();
+};
+
+/**
+ * The place of the first value (in document order) for which `test` holds, given the value and
+ * the member name or index it sits under. Without recursion and without copying paths while it
+ * walks, so that any nesting the body limit lets through costs one pass.
+ */
+export const findInJson = (
+  root: unknown,
+  test: (value: unknown, key: string | number | undefined) => boolean,
+): JsonPath | undefined => {
+  const stack: Visit[] = [{ value: root }];
+  while (stack.length > 0) {
+    const visit = stack.pop()!;
+    const { value } = visit;
+    if (test(value, visit.key)) return pathOf(visit);
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i -= 1) {
+        stack.push({ value: value[i], key: i, parent: visit });
+      }
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i -= 1) {
+      stack.push({
+        value: (value as Record<string, unknown>)[keys[i]],
+        key: keys[i],
+        parent: visit,
+      });
+    }
+  }
+  return undefined;
+};
+
 /** `/value/0/resourceData` (RFC 6901). */
 export const toPointer = (path: JsonPath): string =>
   path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
