@@ -11,6 +11,7 @@ import { Authenticate } from '../auth/authenticate.decorator';
 import { invalidRequest } from '../http/problem';
 import { validateBody } from '../http/validate-body';
 import { validId } from '../http/valid-id';
+import { ApiIdParam, ApiIngest } from '../openapi/api-docs.decorators';
 import { AcsCloudEventDto } from './dto/acs-event.dto';
 import { CommsNotificationsDto, MAX_NOTIFICATIONS_PER_BATCH } from './dto/graph-notifications.dto';
 import { OperationResponseDto } from './dto/operation-response.dto';
@@ -43,6 +44,11 @@ export class IngestController {
 
   @Post('calls')
   @Authenticate('graph')
+  @ApiIngest(
+    'Microsoft Graph commsNotifications',
+    'CommsNotificationsDto',
+    'The bot callback: a `commsNotifications` batch (`value[]`, at most 1000).',
+  )
   @HttpCode(HttpStatus.ACCEPTED)
   graph(@Body() body: unknown): Promise<IngestReply> {
     validateBody(CommsNotificationsDto, body);
@@ -51,15 +57,20 @@ export class IngestController {
 
   @Post('acs/events')
   @Authenticate('acs')
+  @ApiIngest('ACS Call Automation events', 'AcsEvents')
   @HttpCode(HttpStatus.ACCEPTED)
   acs(@Body() body: unknown): Promise<IngestReply> {
     if (Array.isArray(body)) {
       if (body.length === 0)
-        throw invalidRequest([{ field: 'body', problem: 'must not be an empty array' }]);
+        throw invalidRequest(
+          [{ field: 'body', problem: 'must not be an empty array' }],
+          'invalid_envelope',
+        );
       if (body.length > MAX_NOTIFICATIONS_PER_BATCH) {
-        throw invalidRequest([
-          { field: 'body', problem: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events` },
-        ]);
+        throw invalidRequest(
+          [{ field: 'body', problem: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events` }],
+          'invalid_envelope',
+        );
       }
       body.forEach((event, i) => validateBody(AcsCloudEventDto, event, `[${i}]`));
     } else {
@@ -70,6 +81,12 @@ export class IngestController {
 
   @Post('calls/:callId/operations')
   @Authenticate('client') // the bot itself reports its operation responses
+  @ApiIngest(
+    "An action's response, as the bot received it",
+    'OperationResponseDto',
+    'E.g. `playPromptOperation` with `status: running`, or the ACS `:playAudio` 202 body: gives the operation its start.',
+  )
+  @ApiIdParam('callId', 'The call the operation belongs to')
   @HttpCode(HttpStatus.ACCEPTED)
   operationResponse(@Param('callId') callId: string, @Body() body: unknown): Promise<IngestReply> {
     validId('callId', callId);
@@ -81,6 +98,7 @@ export class IngestController {
     if (!result.ok) {
       throw invalidRequest(
         result.errors.map((e) => ({ field: e.path || 'body', problem: e.message })),
+        'invalid_notification',
       );
     }
     const commands = recordCommands(result.notifications, new Date(), this.protect);
