@@ -76,11 +76,13 @@ export const promqlMetricNames = (expr: string): string[] => {
   const stripped = expr
     .replace(/label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)[^)]*\)/g, ' $1 ')
     .replace(/"(?:[^"\\]|\\.)*"/g, ' ')
+    .replace(/\$\{?\w+\}?/g, ' ') // Grafana variables
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
-  const names = [...stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*(?!\s*\()/g)]
+  const names = [...stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)]
+    .filter((m) => !/^\s*\(/.test(stripped.slice(m.index + m[0].length))) // a function call
     .map(([name]) => name)
-    .filter((name) => !PROMQL_WORDS.has(name.toLowerCase()) && !/^\$/.test(name));
+    .filter((name) => !PROMQL_WORDS.has(name.toLowerCase()));
   return [...new Set(names)];
 };
