@@ -1,6 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiSecurity } from '@nestjs/swagger';
-import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiSecurity, type SecuritySchemeObject } from '@nestjs/swagger';
 
 /**
  * Who may call a route or RPC:

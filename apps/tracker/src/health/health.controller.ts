@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Authenticate } from '../auth/authenticate.decorator';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ref } from '../openapi/api-schemas';
 import { ServiceStatus } from './service-status';
 
@@ -19,6 +19,7 @@ export class HealthController {
 
   /** The process is up and serving HTTP; says nothing about its dependencies. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process serves HTTP' })
   @ApiResponse({ status: 200, description: 'The process serves HTTP', schema: ref('Live') })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -31,6 +32,7 @@ export class HealthController {
    * standby instance (another one publishes) serves like any other.
    */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the store answers (fan-out is reported, never decisive)' })
   @ApiResponse({ status: 200, description: 'The store answers', schema: ref('Ready') })
   @ApiResponse({ status: 503, description: 'The store does not answer', schema: ref('Ready') })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {

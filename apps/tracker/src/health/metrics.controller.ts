@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { prometheusContentType } from 'prom-client';
 import { Authenticate } from '../auth/authenticate.decorator';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
@@ -16,6 +16,7 @@ export class MetricsController {
   ) {}
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiProduces('text/plain')
   @ApiResponse({
     status: 200,
