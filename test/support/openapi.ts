@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,13 +55,19 @@ const VALIDATE_API = join(__dirname, '..', '..', 'node_modules', '.bin', 'valida
  * Runs @seriousme/openapi-schema-validator's own CLI (`validate-api`, the official OpenAPI JSON
  * Schemas, every $ref resolved) on a document, in a process of its own (it is an ES module).
  */
-export const validateApi = (document: unknown): { status: number | null; output: string } => {
+export const validateApi = async (
+  document: unknown,
+): Promise<{ status: number | null; output: string }> => {
   const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
   try {
     const file = join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(document));
-    const result = spawnSync(VALIDATE_API, [file], { encoding: 'utf8' });
-    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    return await new Promise((resolve) => {
+      execFile(VALIDATE_API, [file], { timeout: 120_000 }, (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ status, output: `${stdout}${stderr}` });
+      });
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
