@@ -208,8 +208,8 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     expect(value('tracker_store_commit_duration_seconds_sum')).toBeGreaterThan(0);
     expect(value('tracker_store_commit_group_size_count')).toBe(commits);
     expect(value('tracker_store_commit_group_size_sum')).toBe(value('tracker_store_appends_total'));
-    expect(value('tracker_command_conflicts_total')).toBe(0);
-    expect(value('tracker_command_retries_total')).toBe(0);
+    expect(value('tracker_ingest_revision_conflicts_total')).toBe(0);
+    expect(value('tracker_ingest_conflict_retries_total')).toBe(0);
   });
 
   it('observes the projection and fan-out lag of every stored event', () => {
