@@ -222,6 +222,7 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     // live traffic on an idle machine: well under the largest bucket
     expect(value('tracker_fanout_lag_seconds_bucket', { le: '60' })).toBe(stored);
     expect(value('tracker_fanout_running')).toBe(1);
+    expect(value('tracker_fanout_active')).toBe(1);
     expect(value('tracker_projection_position')).toBe(stored);
     expect(value('tracker_fanout_published_position')).toBe(stored);
     expect(value('tracker_fanout_transactions_total')).toBeGreaterThanOrEqual(1);
