@@ -9,6 +9,7 @@ export default tseslint.config(
       'coverage/**',
       'data/**',
       '.kafka/**',
+      '.tools/**',
       '**/*.js',
       '**/*.mjs',
     ],

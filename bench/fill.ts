@@ -16,6 +16,7 @@ import { callStreamName, parseGraphNotifications, recordCommands } from '@tracke
 import { EmbeddedEventStore, EventData, NO_STREAM } from '@tracker/event-store';
 import { CallCommandService } from '../apps/tracker/src/calls/call-command.service';
 import { IngestCounters } from '../apps/tracker/src/ingest/ingest-counters';
+import { TrackerMetrics } from '../apps/tracker/src/metrics/tracker-metrics';
 import {
   callIdOf,
   canonicalCallId,
@@ -48,7 +49,7 @@ const template = async (run: number, steps: number): Promise<Template> => {
       items.push(notification(run, SENTINEL, step, step + 1));
     const parsed = parseGraphNotifications(graphBatch(items));
     if (!parsed.ok) throw new Error(`fill: bad payload ${JSON.stringify(parsed.errors)}`);
-    await new CallCommandService(scratch, new IngestCounters()).execute(
+    await new CallCommandService(scratch, new IngestCounters(new TrackerMetrics())).execute(
       callId,
       recordCommands(parsed.notifications, new Date(Date.now() - 60_000)),
     );

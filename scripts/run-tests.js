@@ -2,7 +2,8 @@
 /**
  * The test runner behind `npm test` (after typecheck, lint and format): makes sure a real Kafka
  * broker is reachable at KAFKA_BROKERS (starting the one in deploy/kafka when none answers, and
- * stopping it afterwards), then runs every jest tier. Extra arguments go to jest.
+ * stopping it afterwards) and that promtool is installed (scripts/promtool.js), then runs every
+ * jest tier. Extra arguments go to jest.
  *
  * It ends with one plain line, alone and last, counted from jest's JSON results:
  *   381 passed, 0 failed, 1 skipped
@@ -13,9 +14,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensureBroker, stopBroker } = require('./kafka-broker');
+const { ensurePromtool } = require('./promtool');
 const { summarise } = require('./test-summary');
 
 const main = async () => {
+  process.stdout.write(`run-tests: promtool at ${ensurePromtool()}\n`);
   const { brokers, startedByUs } = await ensureBroker({});
   process.stdout.write(
     `run-tests: Kafka broker at ${brokers}${startedByUs ? ' (started for this run)' : ''}\n`,

@@ -7,16 +7,21 @@ import { grpcOptions } from './grpc/grpc-options';
 import { JSON_MEDIA_TYPES, parseJsonBody, unsupportedMediaType } from './http/json-body';
 import { ProblemFilter } from './http/problem.filter';
 import { RedactingLogger } from './logging/redacting-logger';
+import { instrumentHttp } from './metrics/http-metrics';
+import { TrackerMetrics } from './metrics/tracker-metrics';
+import { setupOpenApi } from './openapi/setup-openapi';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 /**
  * Builds the whole service (used by main.ts and by the end-to-end tests, on real ports): HTTP, and
- * gRPC on `config.grpc`, which starts with `app.startAllMicroservices()`.
+ * gRPC on `config.grpc`, which starts with `app.startAllMicroservices()`, metrics on /metrics and
+ * the OpenAPI document on /openapi.json (page: /docs).
  */
 export const createApp = async (config: AppConfig): Promise<NestFastifyApplication> => {
+  const metrics = new TrackerMetrics();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forConfig(config),
+    AppModule.forConfig(config, metrics),
     new FastifyAdapter({
       bodyLimit: config.http.bodyLimitBytes,
       // Without these (Fastify's defaults are 0) a client that announces a body and goes silent,
@@ -34,6 +39,7 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
       // Errors Fastify raises before routing (a malformed %-escape in the path) get the API's
       // problem shape too, not Fastify's own body.
       frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
+        metrics.rejected(400, 'malformed_url');
         reply.status(400).send({ error: 'invalid_request', message: error.message });
       },
     }),
@@ -45,7 +51,9 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
     },
   );
   useJsonBodies(app.getHttpAdapter().getInstance());
-  app.useGlobalFilters(new ProblemFilter());
+  instrumentHttp(app.getHttpAdapter().getInstance(), metrics);
+  app.useGlobalFilters(new ProblemFilter(metrics));
+  setupOpenApi(app);
   app.connectMicroservice(grpcOptions(config.grpc));
   return app;
 };

@@ -33,6 +33,8 @@ export interface KafkaPublisherOptions {
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
+  /** Told of each batch once its Kafka transaction is committed (metrics). Must not throw. */
+  readonly onPublished?: (batch: readonly RecordedEvent[]) => void;
 }
 
 export type PublisherState = 'starting' | 'running' | 'retrying' | 'fenced' | 'stopped';
@@ -224,6 +226,7 @@ export class KafkaPublisher {
       publishedEvents: this.status.publishedEvents + batch.length,
       transactions: this.status.transactions + 1,
     });
+    this.options.onPublished?.(batch);
   }
 
   private async disconnect(): Promise<void> {

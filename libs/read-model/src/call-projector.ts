@@ -39,6 +39,8 @@ export interface CallProjectorOptions {
    * 2,000 by default.
    */
   readonly cachedCalls?: number;
+  /** Told of each batch once it is committed to the read model (metrics). Must not throw. */
+  readonly onCommitted?: (batch: readonly RecordedEvent[]) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export class CallProjector extends Projection {
    * does not ask SQLite for each new call.
    */
   private written: Set<string> | undefined;
+  private readonly onCommitted: CallProjectorOptions['onCommitted'];
 
   constructor(
     private readonly store: EventStore,
@@ -72,6 +75,7 @@ export class CallProjector extends Projection {
     super();
     this.changes.setMaxListeners(0);
     this.cache = new StateCache(options.cachedCalls ?? 2000);
+    this.onCommitted = options.onCommitted;
   }
 
   get status(): ProjectionStatus {
@@ -151,6 +155,7 @@ export class CallProjector extends Projection {
     }
     this.position = last;
     this.projected += batch.length;
+    this.onCommitted?.(batch);
     for (const write of writes) this.changes.emit('call', write.view satisfies CallView);
     this.changes.emit('batch', last);
   }

@@ -1,6 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore } from '@tracker/event-store';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
 import { CallProjector, Projection, ReadModelLock, ReadModelStore } from '@tracker/read-model';
 import { APP_CONFIG, AppConfig } from '../config/config';
@@ -10,8 +10,21 @@ import { QueryController } from '../query/query.controller';
 import { CallCommandService } from './call-command.service';
 import { DeadlineWatcher } from './deadline-watcher.service';
 import { IngestCounters } from '../ingest/ingest-counters';
+import { lagObserver } from '../metrics/lag-observer';
+import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { ProjectionThread } from './projection/projection-thread';
 import { IncomingCallRecords } from '../ingest/incoming-call-records';
+
+const projectionLag = (metrics: TrackerMetrics) =>
+  lagObserver(
+    metrics.registry,
+    'tracker_projection_lag_seconds',
+    'Time from storing an event to committing it to the read model',
+  );
+
+const createdTimes =
+  (observe: (createdMs: readonly number[]) => void) => (batch: readonly RecordedEvent[]) =>
+    observe(batch.map((event) => event.created.getTime()));
 
 @Module({
   imports: [CqrsModule.forRoot()],
@@ -36,8 +49,13 @@ import { IncomingCallRecords } from '../ingest/incoming-call-records';
     },
     {
       provide: Projection,
-      inject: [EVENT_STORE, ReadModelStore, APP_CONFIG],
-      useFactory: (store: EventStore, readModel: ReadModelStore, config: AppConfig) =>
+      inject: [EVENT_STORE, ReadModelStore, APP_CONFIG, TrackerMetrics],
+      useFactory: (
+        store: EventStore,
+        readModel: ReadModelStore,
+        config: AppConfig,
+        metrics: TrackerMetrics,
+      ) =>
         config.projection === 'thread'
           ? // ReadModelStore (above) only reads then: the thread is the read model's writer.
             new ProjectionThread(
@@ -48,12 +66,14 @@ import { IncomingCallRecords } from '../ingest/incoming-call-records';
               },
               store,
               new Logger('Projection'),
+              projectionLag(metrics),
             )
           : new CallProjector(
               store,
               readModel,
               deadlineBounds(config.deadlines.bounds),
               new Logger('Projection'),
+              { onCommitted: createdTimes(projectionLag(metrics)) },
             ),
     },
   ],

@@ -10,10 +10,16 @@ import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { KafkaPublisher, PublisherLeadership } from '@tracker/fanout';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { CallRecordMapper } from './call-records';
+import { publishedObserver } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
 
-const createLeadership = (config: AppConfig, store: EventStore): PublisherLeadership | null => {
+const createLeadership = (
+  config: AppConfig,
+  store: EventStore,
+  metrics: TrackerMetrics,
+): PublisherLeadership | null => {
   const logger = new Logger('Fanout');
   const kafka = config.kafka;
   if (!kafka) {
@@ -31,6 +37,7 @@ const createLeadership = (config: AppConfig, store: EventStore): PublisherLeader
   });
   const topics = fanoutTopics(kafka);
   const recordsFor = new CallRecordMapper(store, kafka.topics).recordsFor;
+  const onPublished = publishedObserver(metrics.registry); // one for every publisher elected here
   return new PublisherLeadership({
     kafka: client,
     groupId: topics.coordinationGroupId,
@@ -45,6 +52,7 @@ const createLeadership = (config: AppConfig, store: EventStore): PublisherLeader
         progressTopic: topics.progress.name,
         progressGroupId: topics.progressGroupId,
         logger,
+        onPublished,
       }),
     logger,
   });
@@ -58,7 +66,7 @@ const createLeadership = (config: AppConfig, store: EventStore): PublisherLeader
   providers: [
     {
       provide: PublisherLeadership,
-      inject: [APP_CONFIG, EVENT_STORE],
+      inject: [APP_CONFIG, EVENT_STORE, TrackerMetrics],
       useFactory: createLeadership,
     },
   ],

@@ -3,9 +3,12 @@ import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Authenticate } from '../auth/authenticate.decorator';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ref } from '../openapi/api-schemas';
 import { ServiceStatus } from './service-status';
 
 @Authenticate('public') // probes carry no credentials
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -16,6 +19,8 @@ export class HealthController {
 
   /** The process is up and serving HTTP; says nothing about its dependencies. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process serves HTTP' })
+  @ApiResponse({ status: 200, description: 'The process serves HTTP', schema: ref('Live') })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -27,6 +32,9 @@ export class HealthController {
    * standby instance (another one publishes) serves like any other.
    */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the store answers (fan-out is reported, never decisive)' })
+  @ApiResponse({ status: 200, description: 'The store answers', schema: ref('Ready') })
+  @ApiResponse({ status: 503, description: 'The store does not answer', schema: ref('Ready') })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const store = await this.store.ping().then(
       () => ({ status: 'up' as const, kind: this.config.store.kind }),

@@ -1,27 +1,19 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import {
-  EmbeddedEventStore,
-  EVENT_STORE,
-  EventStore,
-  formatPosition,
-  StorePosition,
-} from '@tracker/event-store';
+import { EVENT_STORE, EventStore, formatPosition, StorePosition } from '@tracker/event-store';
 import { PublisherLeadership } from '@tracker/fanout';
 import { Projection, ReadModelStore } from '@tracker/read-model';
-import { IngestCounters } from '../ingest/ingest-counters';
 
 /** How far behind `position` is from `head`, in the store's position units (events, for the embedded store). */
 const lag = (head: StorePosition | undefined, position: StorePosition | undefined): number =>
   head === undefined ? 0 : Number(head.commit - (position?.commit ?? 0n));
 
-/** One place that gathers what health and metrics report. */
+/** One place that gathers the positions and lags that health and metrics report. */
 @Injectable()
 export class ServiceStatus {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
-    private readonly ingest: IngestCounters,
     @Optional()
     @Inject(PublisherLeadership)
     private readonly leadership: PublisherLeadership | null,
@@ -34,20 +26,15 @@ export class ServiceStatus {
     const active = fanout?.role === 'active';
     return {
       head,
-      store: this.store instanceof EmbeddedEventStore ? this.store.stats : undefined,
-      ingest: this.ingest.snapshot(),
       projection: {
-        ...projection,
+        position: projection.position,
         lag: lag(head, projection.position),
         calls: this.readModel.callCount(),
       },
       fanout: fanout && {
-        role: fanout.role,
+        active,
         state: fanout.state,
         publishedPosition: fanout.publishedPosition,
-        publishedEvents: fanout.publishedEvents,
-        transactions: fanout.transactions,
-        lastError: fanout.lastError,
         // A standby publishes nothing: the lag is the active instance's to report.
         lag: active ? lag(head, fanout.publishedPosition) : undefined,
       },

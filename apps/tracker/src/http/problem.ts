@@ -13,22 +13,44 @@ export interface ProblemBody {
   readonly details?: readonly FieldProblem[];
 }
 
+/**
+ * What kind of bad request a 400 is, counted in `tracker_http_rejections_total{reason}` (never
+ * sent: the body's details say what is wrong). Add a kind where a new check is written.
+ */
+export type InvalidKind =
+  | 'malformed_body' // not JSON, empty, bad Content-Length (Fastify's body parser)
+  | 'malformed_url' // a path Fastify cannot decode
+  | 'invalid_id' // an id in the path breaks the id rule
+  | 'invalid_envelope' // the body's envelope: DTO fields, array bounds, JSON shape limits
+  | 'invalid_notification' // a notification the domain's parser refuses (limits, ids, shapes)
+  | 'invalid_request';
+
 export class ProblemException extends HttpException {
   constructor(
     status: HttpStatus,
     body: ProblemBody,
     readonly headers: Record<string, string> = {},
+    /** The rejection's reason in metrics: the body's `error` unless a 400 says which kind. */
+    readonly reason: string = body.error,
   ) {
     super(body, status);
   }
 }
 
-export const invalidRequest = (details: readonly FieldProblem[]): ProblemException =>
-  new ProblemException(HttpStatus.BAD_REQUEST, {
-    error: 'invalid_request',
-    message: details.map((d) => `${d.field}: ${d.problem}`).join('; '),
-    details,
-  });
+export const invalidRequest = (
+  details: readonly FieldProblem[],
+  kind: InvalidKind = 'invalid_request',
+): ProblemException =>
+  new ProblemException(
+    HttpStatus.BAD_REQUEST,
+    {
+      error: 'invalid_request',
+      message: details.map((d) => `${d.field}: ${d.problem}`).join('; '),
+      details,
+    },
+    {},
+    kind,
+  );
 
 /** A 503 the caller should retry (Graph and ACS redeliver on it): never a 202, never a 4xx. */
 export const unavailable = (error: string, message: string): ProblemException =>

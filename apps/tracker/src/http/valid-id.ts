@@ -7,7 +7,7 @@ export { ID_RULE, isValidId };
 /** Ids in paths: GUIDs in either form, or the platform's own opaque ids; see ID_RULE. */
 export const validId = (field: string, value: string): string => {
   if (!isValidId(value)) {
-    throw invalidRequest([{ field, problem: ID_RULE }]);
+    throw invalidRequest([{ field, problem: ID_RULE }], 'invalid_id');
   }
   return value;
 };

@@ -5,6 +5,8 @@ import { FieldProblem, invalidRequest } from './problem';
 
 type Constructor<T> = new () => T;
 
+const ENVELOPE = 'invalid_envelope';
+
 const flatten = (errors: readonly ValidationError[], prefix = ''): FieldProblem[] =>
   errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property)
@@ -39,15 +41,18 @@ export const validateBody = <T extends object>(
   prefix = '',
 ): T => {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalidRequest([{ field: prefix || 'body', problem: 'must be a JSON object' }]);
+    throw invalidRequest([{ field: prefix || 'body', problem: 'must be a JSON object' }], ENVELOPE);
   }
   // Before anything recursive walks it: a deeply nested body would overflow the stack (a 500).
   const shape = checkJsonShape(body);
   if (shape !== undefined) {
-    throw invalidRequest([{ field: fieldPath(prefix, shape.path), problem: shape.problem }]);
+    throw invalidRequest(
+      [{ field: fieldPath(prefix, shape.path), problem: shape.problem }],
+      ENVELOPE,
+    );
   }
   const instance = plainToInstance(dto, body);
   const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length > 0) throw invalidRequest(flatten(errors, prefix));
+  if (errors.length > 0) throw invalidRequest(flatten(errors, prefix), ENVELOPE);
   return instance;
 };

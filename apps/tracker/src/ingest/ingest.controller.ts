@@ -25,6 +25,7 @@ import { invalidRequest } from '../http/problem';
 import { optionalQueryText } from '../http/query-text';
 import { validateBody } from '../http/validate-body';
 import { validId } from '../http/valid-id';
+import { ApiIdParam, ApiIngest } from '../openapi/api-docs.decorators';
 import { checkAcsEnvelope } from './dto/acs-envelope';
 import { CommsNotificationsDto } from './dto/graph-notifications.dto';
 import { OperationResponseDto } from './dto/operation-response.dto';
@@ -67,6 +68,11 @@ export class IngestController {
 
   @Post('calls')
   @Authenticate('graph')
+  @ApiIngest(
+    'Microsoft Graph commsNotifications',
+    'CommsNotificationsDto',
+    'The bot callback: a `commsNotifications` batch (`value[]`, at most 1000).',
+  )
   @HttpCode(HttpStatus.ACCEPTED)
   graph(@Body() body: unknown): Promise<IngestReply> {
     validateBody(CommsNotificationsDto, body);
@@ -75,6 +81,11 @@ export class IngestController {
 
   @Post('acs/events')
   @Authenticate('acs')
+  @ApiIngest(
+    'ACS Call Automation events',
+    'AcsEvents',
+    'A CloudEvents array, one 2021-08-30-preview event object, or an Event Grid delivery (Event Grid or CloudEvents schema; a SubscriptionValidationEvent is answered 200 with its validationResponse).',
+  )
   @HttpCode(HttpStatus.ACCEPTED)
   acs(
     @Body() body: unknown,
@@ -90,6 +101,11 @@ export class IngestController {
    */
   @Post('eventgrid/events')
   @Authenticate('eventGrid')
+  @ApiIngest(
+    'Event Grid deliveries (IncomingCall and the other ACS events)',
+    'AcsEvents',
+    'Event Grid schema or CloudEvents schema, with Event Grid’s Microsoft Entra token; a SubscriptionValidationEvent is answered 200 with its validationResponse.',
+  )
   @HttpCode(HttpStatus.ACCEPTED)
   eventGrid(
     @Body() body: unknown,
@@ -125,6 +141,12 @@ export class IngestController {
 
   @Post('calls/:callId/operations')
   @Authenticate('client') // the bot itself reports its operation responses
+  @ApiIngest(
+    "An action's response, as the bot received it",
+    'OperationResponseDto',
+    'E.g. `playPromptOperation` with `status: running`, or the ACS `:playAudio` 202 body: gives the operation its start. `?action=` names the action when the body does not (ACS).',
+  )
+  @ApiIdParam('callId', 'The call the operation belongs to')
   @HttpCode(HttpStatus.ACCEPTED)
   operationResponse(
     @Param('callId') callId: string,

@@ -6,6 +6,7 @@ import { HistoryEntry, readCallHistory } from '../calls/call-history';
 import { notFound, ProblemException } from '../http/problem';
 import { optionalQueryText } from '../http/query-text';
 import { validId } from '../http/valid-id';
+import { ApiIdParam, ApiRead } from '../openapi/api-docs.decorators';
 
 /** REST read mirrors for people with curl. Any id form works (`57DAB8B1…` or `57dab8b1-…`). */
 @Controller('api')
@@ -16,6 +17,8 @@ export class QueryController {
   ) {}
 
   @Get('calls/:callId')
+  @ApiRead('The call', 'CallView', 400, 401, 404)
+  @ApiIdParam('callId', 'Call id')
   call(@Param('callId') callId: string): CallView {
     const id = canonicalId(validId('callId', callId));
     return this.readModel.getCall(id) ?? this.unknownCall(callId);
@@ -23,6 +26,14 @@ export class QueryController {
 
   /** `?context=X` keeps the operations whose `operationContext` or `clientContext` is X. */
   @Get('calls/:callId/operations')
+  @ApiRead(
+    "The call's operations (`?context=` matches operationContext or clientContext)",
+    'OperationList',
+    400,
+    401,
+    404,
+  )
+  @ApiIdParam('callId', 'Call id')
   operations(
     @Param('callId') callId: string,
     @Query('context') context: unknown,
@@ -35,6 +46,8 @@ export class QueryController {
 
   /** The call's stream as stored: notifications as received (secrets removed), then decisions. */
   @Get('calls/:callId/history')
+  @ApiRead("The call's stream as stored", 'CallHistory', 400, 401, 404, 503)
+  @ApiIdParam('callId', 'Call id')
   async history(
     @Param('callId') callId: string,
   ): Promise<{ callId: string; events: HistoryEntry[] }> {
@@ -46,6 +59,15 @@ export class QueryController {
 
   /** By the tracker's id or by any id the platform gave the operation (any case or dash form). */
   @Get('operations/:operationId')
+  @ApiRead(
+    'One operation (any raw id form; 409 when a raw id names several)',
+    'OperationView',
+    400,
+    401,
+    404,
+    409,
+  )
+  @ApiIdParam('operationId', 'Operation id')
   operation(@Param('operationId') operationId: string): OperationView {
     const found = this.readModel.findOperations(validId('operationId', operationId));
     if (found.length === 0) throw notFound('operation', operationId);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANY, NO_STREAM } from '../port/event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
-import { EmbeddedEventStore } from './embedded-event-store';
+import { EmbeddedEventStore, EmbeddedStoreOptions } from './embedded-event-store';
 import { StoreUnavailableError } from '../port/errors';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'tracker-store-'));
@@ -27,8 +27,12 @@ describe('embedded store', () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('commits concurrent appends together (group commit)', async () => {
-    const store = EmbeddedEventStore.open({ path: join(dir, 'events.db') });
+  it('commits concurrent appends together (group commit), and says so to its observer', async () => {
+    const observed: Parameters<NonNullable<EmbeddedStoreOptions['onCommit']>>[0][] = [];
+    const store = EmbeddedEventStore.open({
+      path: join(dir, 'events.db'),
+      onCommit: (info) => observed.push(info),
+    });
     const appends = 200;
     await Promise.all(
       Array.from({ length: appends }, (_, i) =>
@@ -40,6 +44,8 @@ describe('embedded store', () => {
     expect(committed).toBe(appends);
     // Every append was queued in the same turn of the event loop, so one transaction suffices.
     expect(commits).toBe(1);
+    expect(observed).toEqual([{ durationMs: expect.any(Number), appends }]);
+    expect(observed[0].durationMs).toBeGreaterThan(0);
   });
 
   it('keeps everything across close and reopen', async () => {

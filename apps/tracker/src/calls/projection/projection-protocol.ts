@@ -11,7 +11,13 @@ export interface ProjectionWorkerData {
 export type ToProjection = { readonly kind: 'appended' } | { readonly kind: 'stop' };
 
 export type FromProjection =
-  | { readonly kind: 'status'; readonly position?: string; readonly projectedEvents: number }
+  | {
+      readonly kind: 'status';
+      readonly position?: string;
+      readonly projectedEvents: number;
+      /** The stored `created` times (ms) of the batch just committed, for the lag metric. */
+      readonly createdMs?: readonly number[];
+    }
   | { readonly kind: 'calls'; readonly views: readonly CallView[] }
   | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }
   | { readonly kind: 'stopped' };

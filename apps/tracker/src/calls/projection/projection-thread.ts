@@ -36,6 +36,8 @@ export class ProjectionThread extends Projection {
     private readonly data: ProjectionWorkerData,
     private readonly store: EventStore,
     private readonly logger: ProjectionThreadLogger,
+    /** Told the `created` times (ms) of each batch the thread committed (the lag metric). */
+    private readonly onCommitted?: (createdMs: readonly number[]) => void,
   ) {
     super();
     this.changes.setMaxListeners(0);
@@ -86,6 +88,7 @@ export class ProjectionThread extends Projection {
           position: message.position ? parsePosition(message.position) : undefined,
           projectedEvents: message.projectedEvents,
         };
+        if (message.createdMs?.length) this.onCommitted?.(message.createdMs);
         return;
       case 'calls':
         for (const view of message.views) this.changes.emit('call', view);

@@ -26,16 +26,29 @@ const openReader = async (store: ProjectionWorkerData['store']): Promise<EventSt
 const main = async () => {
   const store = await openReader(data.store);
   const readModel = new ReadModelStore(data.readModelPath);
-  const projector = new CallProjector(store, readModel, deadlineBounds(data.bounds), {
-    log: (message) => send({ kind: 'log', level: 'log', message }),
-    warn: (message) => send({ kind: 'log', level: 'warn', message }),
-  });
+  let createdMs: number[] = [];
+  const projector = new CallProjector(
+    store,
+    readModel,
+    deadlineBounds(data.bounds),
+    {
+      log: (message) => send({ kind: 'log', level: 'log', message }),
+      warn: (message) => send({ kind: 'log', level: 'warn', message }),
+    },
+    { onCommitted: (batch) => (createdMs = batch.map((event) => event.created.getTime())) },
+  );
   // One message per committed batch, not one per call: the parent re-emits each view.
   let views: CallView[] = [];
   projector.changes.on('call', (view: CallView) => views.push(view));
   projector.changes.on('batch', () => {
     const { position, projectedEvents } = projector.status;
-    send({ kind: 'status', position: position && formatPosition(position), projectedEvents });
+    send({
+      kind: 'status',
+      position: position && formatPosition(position),
+      projectedEvents,
+      createdMs,
+    });
+    createdMs = [];
     if (views.length > 0) send({ kind: 'calls', views });
     views = [];
   });

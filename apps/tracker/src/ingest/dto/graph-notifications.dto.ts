@@ -11,6 +11,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 
 import { MAX_NOTIFICATIONS_PER_BATCH } from '@tracker/domain';
 
@@ -20,6 +21,7 @@ export { MAX_NOTIFICATIONS_PER_BATCH };
  * The envelope of one `commsNotification`. `resourceData` stays open (an object, or an array for
  * participant rosters): the domain parses it tolerantly so new Graph types are kept, not rejected.
  */
+@JSONSchema({ anyOf: [{ required: ['resourceUrl'] }, { required: ['resource'] }] })
 export class CommsNotificationDto {
   @IsString()
   @IsNotEmpty()
@@ -41,6 +43,11 @@ export class CommsNotificationDto {
 
   /** Absent on some deletions (a content sharing session that ended carries none). */
   @ValidateIf((n: CommsNotificationDto) => n.resourceData != null && !Array.isArray(n.resourceData))
+  @JSONSchema({
+    type: ['object', 'array', 'null'],
+    items: { type: 'object' },
+    description: 'An object, or an array of objects (participant rosters); parsed tolerantly',
+  })
   @IsObject({ message: 'resourceData must be an object or an array of objects' })
   resourceData?: Record<string, unknown> | Record<string, unknown>[] | null;
 }

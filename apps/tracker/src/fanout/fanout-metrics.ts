@@ -1,0 +1,29 @@
+import { Counter, Registry } from 'prom-client';
+import type { RecordedEvent } from '@tracker/event-store';
+import { lagObserver } from '../metrics/lag-observer';
+
+/** The publisher's counters and lag, registered only when fan-out is on (KAFKA_BROKERS). */
+export const publishedObserver = (
+  registry: Registry,
+): ((batch: readonly RecordedEvent[]) => void) => {
+  const events = new Counter({
+    name: 'tracker_fanout_published_events_total',
+    help: 'Events published to Kafka by this process',
+    registers: [registry],
+  });
+  const transactions = new Counter({
+    name: 'tracker_fanout_transactions_total',
+    help: 'Kafka transactions committed by this process',
+    registers: [registry],
+  });
+  const lag = lagObserver(
+    registry,
+    'tracker_fanout_lag_seconds',
+    'Time from storing an event (just before its 202) to committing its records to Kafka',
+  );
+  return (batch) => {
+    events.inc(batch.length);
+    transactions.inc();
+    lag(batch.map((event) => event.created.getTime()));
+  };
+};
