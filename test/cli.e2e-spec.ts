@@ -201,7 +201,7 @@ describe('the SRE command line (child processes on a real embedded store)', () =
     const after = await cli(['rebuild'], env);
     expect(after.code).toBe(0);
     expect(after.stderr).not.toMatch(/warning|holds the read model/);
-  }, 120_000);
+  }, 180_000); // four child processes, each a ts-node start
 
   it('a service does not start on a read model that a rebuild holds', async () => {
     const rebuilding = ReadModelLock.takeAlone(env.READ_MODEL_PATH);
