@@ -117,7 +117,7 @@ describe('a planted recording token never leaves the store in clear', () => {
       metadata.set('x-api-key', API_KEY);
       for (const method of ['GetCall', 'ListOperations', 'GetCallHistory']) {
         const reply = await new Promise((done, fail) =>
-          client[method]({ callId: CALL }, metadata, (error: Error | null, value: unknown) =>
+          client[method]({ call_id: CALL }, metadata, (error: Error | null, value: unknown) =>
             error ? fail(error) : done(value),
           ),
         );
