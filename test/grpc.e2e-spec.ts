@@ -152,6 +152,8 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
       status: 'completed',
     });
     expect(completed.operations.map((o: Json) => o.operation_id)).toEqual([OPERATION]);
+    const shouted = await unary(tracker, 'ListOperations', { call_id: CALL, status: 'COMPLETED' });
+    expect(shouted.operations.map((o: Json) => o.operation_id)).toEqual([OPERATION]);
     const running = await unary(tracker, 'ListOperations', { call_id: CALL, status: 'running' });
     expect(running.operations).toEqual([]);
   });
@@ -206,6 +208,10 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     });
     expect(filtered.calls.map((c: Json) => c.call_id)).toEqual(ids.slice(4));
     expect((await unary(tracker, 'ListCalls', { source: 'graph' })).calls).toEqual([]);
+    // any case: the README's `established` is `ESTABLISHED` is `Established`
+    const shouted = await unary(tracker, 'ListCalls', { source: 'ACS', state: 'CONNECTED' });
+    expect(shouted.calls.map((c: Json) => c.call_id)).toEqual(ids);
+    expect((await unary(tracker, 'ListCalls', { state: 'Disconnected' })).calls).toEqual([]);
   });
 
   it('GetCallHistory returns the stream in revision order', async () => {

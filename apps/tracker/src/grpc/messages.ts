@@ -26,6 +26,8 @@ export interface CallMessage {
   readonly version: number;
   readonly participant_count: number;
   readonly view_json: string;
+  readonly answered_at: string | null;
+  readonly missed: boolean;
 }
 
 /** `comms.tracker.v1.Operation`. */
@@ -84,6 +86,8 @@ export const toCallMessage = (view: CallView): CallMessage => ({
   version: view.version,
   participant_count: view.participants.length,
   view_json: JSON.stringify(view),
+  answered_at: view.answeredAt,
+  missed: view.marks.missed,
 });
 
 export const toOperationMessage = (view: OperationView): OperationMessage => ({
