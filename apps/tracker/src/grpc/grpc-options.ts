@@ -2,6 +2,7 @@ import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
+import { hostPort } from '../listen-address';
 import {
   CALL_TRACKER_PACKAGE,
   CALL_TRACKER_PROTO_FILE,
@@ -35,7 +36,7 @@ export const grpcOptions = (grpc: { host: string; port: number }): GrpcOptions =
   options: {
     package: [CALL_TRACKER_PACKAGE, HEALTH_PACKAGE],
     protoPath: [CALL_TRACKER_PROTO_PATH, HEALTH_PROTO_PATH],
-    url: `${grpc.host.includes(':') ? `[${grpc.host}]` : grpc.host}:${grpc.port}`,
+    url: hostPort(grpc.host, grpc.port),
     loader: { ...PROTO_LOADER_OPTIONS },
     onLoadPackageDefinition: (pkg, server) =>
       new ReflectionService(withProtocDescriptors(pkg)).addToServer(server),
