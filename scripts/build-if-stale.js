@@ -6,8 +6,9 @@
  *
  *   node scripts/build-if-stale.js tracker|cli [--quiet]
  *
- * What counts as a source: every non-test .ts and .proto file under apps/ and libs/ (the CLI
- * bundles parts of the service), the tsconfig files, nest-cli.json and package-lock.json. Their
+ * What counts as a source: every non-test .ts, .proto, .json and .js file under apps/ and libs/
+ * (the CLI bundles parts of the service), the tsconfig, nest-cli and webpack files and
+ * package-lock.json. Their
  * paths and contents are hashed; the hash of the last successful build is kept beside its output
  * (dist/apps/<project>/.build-hash), so a changed file, a branch switch or a new dependency
  * rebuilds, and nothing else does.
@@ -25,11 +26,14 @@ const SOURCE_FILES = [
   'tsconfig.build.json',
   'nest-cli.json',
   'package-lock.json',
+  'webpack.config.js',
+  'webpack.cli.config.js',
   'scripts/build-if-stale.js',
 ];
 const isSource = (name) =>
   (name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(name)) ||
   name.endsWith('.proto') ||
+  name.endsWith('.js') || // workers copied beside the bundle (embedded-writer.worker.js)
   name.endsWith('.json');
 
 const walk = (dir, out) => {

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI_BIN, CLI_BUILD_TIMEOUT_MS, ensureCliBuilt } from './support/cli-process';
+import { fixture } from './support/running-service';
+import { spawnService, waitReady } from './support/service-process';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildIfStale } = require('../scripts/build-if-stale') as {
@@ -113,4 +115,42 @@ describe('the built CLI (bin/comms-tracker.js)', () => {
     expect(usage.run.status).toBe(2);
     expect(usage.run.stderr).toContain('unknown command "nope"');
   });
+});
+
+describe('the built service (what npm start runs)', () => {
+  let dir: string;
+  beforeAll(() => {
+    buildIfStale('tracker', { quiet: true });
+    dir = mkdtempSync(join(tmpdir(), 'built-service-'));
+  }, CLI_BUILD_TIMEOUT_MS);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves from the bundle: stores a notification (writer thread) and reads it back', async () => {
+    const service = await spawnService(
+      'built',
+      { STORE_PATH: join(dir, 'events.db'), READ_MODEL_PATH: join(dir, 'read-model.db') },
+      { built: true },
+    );
+    try {
+      await waitReady(service, 60_000);
+      const post = await fetch(`${service.base}/api/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fixture('graph/answer-incoming.json')),
+      });
+      expect(post.status).toBe(202);
+      const deadline = Date.now() + 10_000;
+      let call = await fetch(`${service.base}/api/calls/57DAB8B1894C409AB240BD8BEAE78896`);
+      while (call.status === 404 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        call = await fetch(`${service.base}/api/calls/57DAB8B1894C409AB240BD8BEAE78896`);
+      }
+      expect(call.status).toBe(200);
+      expect(((await call.json()) as { state: string }).state).toBe('incoming');
+      expect(service.output()).not.toMatch(/Cannot find module/);
+      expect(await service.stop()).toBe(0);
+    } finally {
+      await service.kill();
+    }
+  }, 90_000);
 });
