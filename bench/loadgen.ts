@@ -271,10 +271,10 @@ async function grpcOpen(args: {
     const index = (n * 7919) % args.calls;
     const raw = callIdOf(args.run, index);
     const r = n % 10;
-    if (r < 7) return { method: 'GetCall', request: { callId: canonicalCallId(raw) } };
-    if (r < 9) return { method: 'ListOperations', request: { callId: raw } };
+    if (r < 7) return { method: 'GetCall', request: { call_id: canonicalCallId(raw) } };
+    if (r < 9) return { method: 'ListOperations', request: { call_id: raw } };
     const op = `${raw.slice(0, 24)}00000001`; // the playPrompt operation (payloads.ts)
-    return { method: 'GetOperation', request: { operationId: op } };
+    return { method: 'GetOperation', request: { operation_id: op } };
   };
   const one = async (
     rate: number,

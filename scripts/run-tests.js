@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The test runner behind `npm test` (after typecheck, lint and format): makes sure a real Kafka
- * broker is reachable at KAFKA_BROKERS (starting the one in deploy/kafka when none answers, and
- * stopping it afterwards) and that promtool is installed (scripts/promtool.js), then runs every
+ * The test runner behind `npm test` (after typecheck, lint and format): installs the clients other
+ * stacks use when missing (scripts/test-tools.js: Python gRPC, protoc, kcat from Debian; and
+ * promtool, scripts/promtool.js), makes sure a real Kafka broker is reachable at KAFKA_BROKERS
+ * (starting the one in deploy/kafka when none answers, and stopping it afterwards), then runs every
  * jest tier. Extra arguments go to jest.
  *
  * It ends with one plain line, alone and last, counted from jest's JSON results:
@@ -16,9 +17,12 @@ const { spawnSync } = require('node:child_process');
 const { ensureBroker, stopBroker } = require('./kafka-broker');
 const { ensurePromtool } = require('./promtool');
 const { summarise } = require('./test-summary');
+const { ensureTestTools } = require('./test-tools');
 
 const main = async () => {
   process.stdout.write(`run-tests: promtool at ${ensurePromtool()}\n`);
+  // Python gRPC, protoc and kcat (Debian packages) for the tests that use other stacks' clients.
+  ensureTestTools();
   const { brokers, startedByUs } = await ensureBroker({});
   process.stdout.write(
     `run-tests: Kafka broker at ${brokers}${startedByUs ? ' (started for this run)' : ''}\n`,

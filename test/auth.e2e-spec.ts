@@ -215,10 +215,10 @@ describe('authentication of webhooks and read APIs', () => {
     const getCall = (metadata: grpc.Metadata) =>
       new Promise<{ code: number; callId?: string }>((resolve) =>
         client.GetCall(
-          { callId: CALL },
+          { call_id: CALL },
           metadata,
-          (error: grpc.ServiceError | null, reply: { callId: string }) =>
-            resolve(error ? { code: error.code } : { code: 0, callId: reply.callId }),
+          (error: grpc.ServiceError | null, reply: { call_id: string }) =>
+            resolve(error ? { code: error.code } : { code: 0, callId: reply.call_id }),
         ),
       );
     try {

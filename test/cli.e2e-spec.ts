@@ -9,7 +9,7 @@ import {
   testKafka,
   topicNames,
 } from '../libs/fanout/src/testing/kafka-test-kit';
-import { runCli } from './support/cli-process';
+import { CLI_BUILD_TIMEOUT_MS, ensureCliBuilt, runCli } from './support/cli-process';
 import { fixture, startService } from './support/running-service';
 import { spawnService, waitReady } from './support/service-process';
 
@@ -42,6 +42,7 @@ describe('the SRE command line (child processes on a real embedded store)', () =
   let total: number;
   let callEvents: number;
 
+  beforeAll(ensureCliBuilt, CLI_BUILD_TIMEOUT_MS);
   beforeAll(async () => {
     // The service decides and stores the events from the fixtures, then stops: the CLI works on
     // the store file it leaves behind.

@@ -24,6 +24,19 @@ describe('deadline watcher (real clock, short bounds)', () => {
         (e: { type: string }) => e.type === 'CallMarkedMissed',
       );
       expect(marks).toHaveLength(1);
+      expect(call.marks.missed).toBe(true);
+
+      // Answered late: the mark stays as history, but the call no longer stands missed.
+      await service.post('/api/calls', fixture('graph/answer-established.json'));
+      await service.settle();
+      const answered = (await service.get(`/api/calls/${CALL}`)).body;
+      expect(answered.state).toBe('established');
+      expect(answered.marks).toEqual({
+        missedAt: call.marks.missedAt,
+        staleAt: null,
+        missed: false,
+      });
+      expect(answered.answeredAt).toEqual(expect.any(String));
     } finally {
       await service.stop();
     }
@@ -41,7 +54,7 @@ describe('deadline watcher (real clock, short bounds)', () => {
       await service.settle();
       const call = (await service.get(`/api/calls/${CALL}`)).body;
       expect(call.state).toBe('established');
-      expect(call.marks.missedAt).toBeNull();
+      expect(call.marks).toEqual({ missedAt: null, staleAt: null, missed: false });
     } finally {
       await service.stop();
     }

@@ -41,7 +41,7 @@ const codeOf = (promise: Promise<unknown>): Promise<grpc.status> =>
 
 /** Collects the messages of a server stream as they arrive. */
 const watch = (client: Client, callId: string) => {
-  const stream: grpc.ClientReadableStream<Json> = client.WatchCall({ callId });
+  const stream: grpc.ClientReadableStream<Json> = client.WatchCall({ call_id: callId });
   const messages: Json[] = [];
   const waiters: Array<() => void> = [];
   let ended: { error?: grpc.ServiceError } | undefined;
@@ -108,18 +108,18 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     await service.settle();
     const rest = (await service.get(`/api/calls/${CALL}`)).body;
     for (const callId of [CALL, CALL_RAW]) {
-      const call = await unary(tracker, 'GetCall', { callId });
+      const call = await unary(tracker, 'GetCall', { call_id: callId });
       expect(call).toMatchObject({
-        callId: CALL,
-        streamName: `call-${CALL}`,
+        call_id: CALL,
+        stream_name: `call-${CALL}`,
         source: 'graph',
         state: 'established',
         direction: 'incoming',
         final: false,
       });
-      expect(call.rawCallIds).toContain(CALL_RAW);
+      expect(call.raw_call_ids).toContain(CALL_RAW);
       expect(call.version).toBe(rest.version);
-      expect(JSON.parse(call.viewJson)).toEqual(rest);
+      expect(JSON.parse(call.view_json)).toEqual(rest);
     }
   });
 
@@ -131,25 +131,30 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     );
     await service.settle();
     for (const operationId of [OPERATION, OPERATION_RAW]) {
-      const operation = await unary(tracker, 'GetOperation', { operationId });
+      const operation = await unary(tracker, 'GetOperation', { operation_id: operationId });
       expect(operation).toMatchObject({
-        operationId: OPERATION,
-        callId: CALL,
+        operation_id: OPERATION,
+        call_id: CALL,
         type: 'recordResponse',
         status: 'completed',
         finished: true,
-        completionReason: 'stopToneDetected',
-        clientContext: 'd45324c1-fcb5-430a-902c-f20af696537c',
+        completion_reason: 'stopToneDetected',
+        client_context: 'd45324c1-fcb5-430a-902c-f20af696537c',
       });
-      expect(JSON.parse(operation.viewJson)).toEqual(
+      expect(JSON.parse(operation.view_json)).toEqual(
         (await service.get(`/api/operations/${OPERATION}`)).body,
       );
     }
-    const all = await unary(tracker, 'ListOperations', { callId: CALL_RAW });
-    expect(all.operations.map((o: Json) => o.operationId)).toEqual([OPERATION]);
-    const completed = await unary(tracker, 'ListOperations', { callId: CALL, status: 'completed' });
-    expect(completed.operations.map((o: Json) => o.operationId)).toEqual([OPERATION]);
-    const running = await unary(tracker, 'ListOperations', { callId: CALL, status: 'running' });
+    const all = await unary(tracker, 'ListOperations', { call_id: CALL_RAW });
+    expect(all.operations.map((o: Json) => o.operation_id)).toEqual([OPERATION]);
+    const completed = await unary(tracker, 'ListOperations', {
+      call_id: CALL,
+      status: 'completed',
+    });
+    expect(completed.operations.map((o: Json) => o.operation_id)).toEqual([OPERATION]);
+    const shouted = await unary(tracker, 'ListOperations', { call_id: CALL, status: 'COMPLETED' });
+    expect(shouted.operations.map((o: Json) => o.operation_id)).toEqual([OPERATION]);
+    const running = await unary(tracker, 'ListOperations', { call_id: CALL, status: 'running' });
     expect(running.operations).toEqual([]);
   });
 
@@ -180,36 +185,40 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     let pageToken = '';
     let pages = 0;
     do {
-      const page = await unary(tracker, 'ListCalls', { pageSize: 3, pageToken });
+      const page = await unary(tracker, 'ListCalls', { page_size: 3, page_token: pageToken });
       expect(page.calls.length).toBeLessThanOrEqual(3);
       seen.push(...page.calls);
-      pageToken = page.nextPageToken;
+      pageToken = page.next_page_token;
       pages += 1;
     } while (pageToken && pages < 10);
     expect(pages).toBe(3);
-    const ids = seen.map((c) => c.callId);
+    const ids = seen.map((c) => c.call_id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...connections].sort());
-    const keys = seen.map((c) => `${c.updatedAt} ${c.callId}`);
+    const keys = seen.map((c) => `${c.updated_at} ${c.call_id}`);
     expect(keys).toEqual([...keys].sort());
 
     const all = await unary(tracker, 'ListCalls', {});
     expect(all.calls).toHaveLength(7);
-    expect(all.nextPageToken).toBe('');
+    expect(all.next_page_token).toBe('');
     const filtered = await unary(tracker, 'ListCalls', {
       source: 'acs',
       state: 'connected',
-      updatedSince: seen[4].updatedAt,
+      updated_since: seen[4].updated_at,
     });
-    expect(filtered.calls.map((c: Json) => c.callId)).toEqual(ids.slice(4));
+    expect(filtered.calls.map((c: Json) => c.call_id)).toEqual(ids.slice(4));
     expect((await unary(tracker, 'ListCalls', { source: 'graph' })).calls).toEqual([]);
+    // any case: the README's `established` is `ESTABLISHED` is `Established`
+    const shouted = await unary(tracker, 'ListCalls', { source: 'ACS', state: 'CONNECTED' });
+    expect(shouted.calls.map((c: Json) => c.call_id)).toEqual(ids);
+    expect((await unary(tracker, 'ListCalls', { state: 'Disconnected' })).calls).toEqual([]);
   });
 
   it('GetCallHistory returns the stream in revision order', async () => {
     await service.post('/api/calls', fixture('graph/playprompt-completed.json'));
     const rest = (await service.get(`/api/calls/${CALL}/history`)).body;
-    const history = await unary(tracker, 'GetCallHistory', { callId: CALL_RAW });
-    expect(history.callId).toBe(CALL);
+    const history = await unary(tracker, 'GetCallHistory', { call_id: CALL_RAW });
+    expect(history.call_id).toBe(CALL);
     expect(history.events.map((e: Json) => e.revision)).toEqual(
       history.events.map((_: Json, i: number) => i),
     );
@@ -219,11 +228,11 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
       history.events.map((e: Json) => ({
         revision: e.revision,
         position: e.position,
-        eventId: e.eventId,
+        eventId: e.event_id,
         type: e.type,
-        storedAt: e.storedAt,
-        data: JSON.parse(e.dataJson),
-        metadata: JSON.parse(e.metadataJson),
+        storedAt: e.stored_at,
+        data: JSON.parse(e.data_json),
+        metadata: JSON.parse(e.metadata_json),
       })),
     ).toEqual(rest.events);
   });
@@ -265,29 +274,29 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
 
   it('answers NOT_FOUND for unknown ids and INVALID_ARGUMENT for client mistakes', async () => {
     const unknown = '00000000-0000-0000-0000-000000000000';
-    expect(await codeOf(unary(tracker, 'GetCall', { callId: unknown }))).toBe(
+    expect(await codeOf(unary(tracker, 'GetCall', { call_id: unknown }))).toBe(
       grpc.status.NOT_FOUND,
     );
-    expect(await codeOf(unary(tracker, 'GetOperation', { operationId: 'nope' }))).toBe(
+    expect(await codeOf(unary(tracker, 'GetOperation', { operation_id: 'nope' }))).toBe(
       grpc.status.NOT_FOUND,
     );
-    expect(await codeOf(unary(tracker, 'ListOperations', { callId: unknown }))).toBe(
+    expect(await codeOf(unary(tracker, 'ListOperations', { call_id: unknown }))).toBe(
       grpc.status.NOT_FOUND,
     );
-    expect(await codeOf(unary(tracker, 'GetCallHistory', { callId: unknown }))).toBe(
+    expect(await codeOf(unary(tracker, 'GetCallHistory', { call_id: unknown }))).toBe(
       grpc.status.NOT_FOUND,
     );
 
     const invalid = [
       unary(tracker, 'GetCall', {}),
-      unary(tracker, 'GetCall', { callId: 'has space' }),
-      unary(tracker, 'GetOperation', { operationId: '../etc' }),
-      unary(tracker, 'GetCallHistory', { callId: 'x'.repeat(201) }),
-      unary(tracker, 'ListCalls', { pageSize: 501 }),
-      unary(tracker, 'ListCalls', { pageSize: -1 }),
-      unary(tracker, 'ListCalls', { pageToken: 'not a token' }),
-      unary(tracker, 'ListCalls', { pageToken: Buffer.from('{"x":1}').toString('base64url') }),
-      unary(tracker, 'ListCalls', { updatedSince: 'yesterday' }),
+      unary(tracker, 'GetCall', { call_id: 'has space' }),
+      unary(tracker, 'GetOperation', { operation_id: '../etc' }),
+      unary(tracker, 'GetCallHistory', { call_id: 'x'.repeat(201) }),
+      unary(tracker, 'ListCalls', { page_size: 501 }),
+      unary(tracker, 'ListCalls', { page_size: -1 }),
+      unary(tracker, 'ListCalls', { page_token: 'not a token' }),
+      unary(tracker, 'ListCalls', { page_token: Buffer.from('{"x":1}').toString('base64url') }),
+      unary(tracker, 'ListCalls', { updated_since: 'yesterday' }),
     ];
     for (const attempt of invalid) {
       expect(await codeOf(attempt)).toBe(grpc.status.INVALID_ARGUMENT);
@@ -326,10 +335,10 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
         call.on('data', resolve);
         call.on('error', reject);
       });
-      call.write({ listServices: '' });
+      call.write({ list_services: '' });
       const answer = await reply;
       call.end();
-      const names = answer.listServicesResponse.service.map((s: Json) => s.name);
+      const names = answer.list_services_response.service.map((s: Json) => s.name);
       expect(names).toEqual(
         expect.arrayContaining(['comms.tracker.v1.CallTracker', 'grpc.health.v1.Health']),
       );
@@ -343,11 +352,11 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     await service.settle();
     const stream = watch(tracker, CALL_RAW);
     await stream.messagesAtLeast(1);
-    expect(stream.messages[0]).toMatchObject({ callId: CALL, state: 'incoming', final: false });
+    expect(stream.messages[0]).toMatchObject({ call_id: CALL, state: 'incoming', final: false });
 
     await service.post('/api/calls', fixture('graph/answer-established.json'));
     await stream.messagesAtLeast(2);
-    expect(stream.messages[1]).toMatchObject({ callId: CALL, state: 'established' });
+    expect(stream.messages[1]).toMatchObject({ call_id: CALL, state: 'established' });
     expect(stream.messages[1].version).toBeGreaterThan(stream.messages[0].version);
 
     // another call's changes are not sent
@@ -362,7 +371,7 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     await service.post('/api/calls', graphState('terminated'));
     await stream.end();
     expect(stream.ended()?.error).toBeUndefined();
-    expect(stream.messages.map((m) => m.callId)).toEqual(stream.messages.map(() => CALL));
+    expect(stream.messages.map((m) => m.call_id)).toEqual(stream.messages.map(() => CALL));
     expect(stream.messages[stream.messages.length - 1]).toMatchObject({
       state: 'terminated',
       final: true,
@@ -388,7 +397,7 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     // the service keeps serving
     await service.post('/api/calls', fixture('graph/answer-established.json'));
     await service.settle();
-    expect(await unary(tracker, 'GetCall', { callId: CALL })).toMatchObject({
+    expect(await unary(tracker, 'GetCall', { call_id: CALL })).toMatchObject({
       state: 'established',
     });
   });

@@ -13,7 +13,7 @@ import {
   testKafka,
   topicNames,
 } from '../libs/fanout/src/testing/kafka-test-kit';
-import { runCli } from './support/cli-process';
+import { CLI_BUILD_TIMEOUT_MS, ensureCliBuilt, runCli } from './support/cli-process';
 import { fixture } from './support/running-service';
 import { freePort, spawnService, waitReady } from './support/service-process';
 
@@ -39,6 +39,7 @@ describe('a planted recording token never leaves the store in clear', () => {
   const outputs: Array<[channel: string, text: string]> = [];
 
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'tracker-secrets-'))));
+  beforeAll(ensureCliBuilt, CLI_BUILD_TIMEOUT_MS);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is found in no output channel, and opens from the store with the key', async () => {
@@ -117,7 +118,7 @@ describe('a planted recording token never leaves the store in clear', () => {
       metadata.set('x-api-key', API_KEY);
       for (const method of ['GetCall', 'ListOperations', 'GetCallHistory']) {
         const reply = await new Promise((done, fail) =>
-          client[method]({ callId: CALL }, metadata, (error: Error | null, value: unknown) =>
+          client[method]({ call_id: CALL }, metadata, (error: Error | null, value: unknown) =>
             error ? fail(error) : done(value),
           ),
         );

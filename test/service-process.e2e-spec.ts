@@ -35,6 +35,20 @@ describe('the service as a process', () => {
     expect(await service.stop()).toBe(0);
   }, 40_000);
 
+  it('logs the addresses its sockets really listen on', async () => {
+    const service = await start({
+      READ_MODEL_PATH: join(dir, 'read-model.db'),
+      HTTP_HOST: '0.0.0.0',
+      LOG_LEVEL: 'log',
+    });
+    await waitReady(service, 30_000);
+    const port = new URL(service.base).port;
+    expect(service.output()).toContain(`HTTP listening on 0.0.0.0:${port} (all interfaces)`);
+    expect(service.output()).toMatch(/gRPC listening on 127\.0\.0\.1:\d+\b/);
+    expect(service.output()).not.toContain('HTTP listening on http://127.0.0.1');
+    expect(await service.stop()).toBe(0);
+  }, 40_000);
+
   it('will not start without webhook keys unless told AUTH_MODE=none, never in production', async () => {
     const unconfigured = await start({ AUTH_MODE: '' });
     expect(await unconfigured.exited).toBe(2);

@@ -2,6 +2,23 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
+export const CLI_BIN = resolve(ROOT, 'bin/comms-tracker.js');
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildIfStale } = require('../../scripts/build-if-stale') as {
+  buildIfStale: (project: string, options?: { quiet?: boolean }) => boolean;
+};
+
+/** How long a cold `nest build cli` may take on a busy two-core machine. */
+export const CLI_BUILD_TIMEOUT_MS = 300_000;
+
+/**
+ * Builds the CLI when its sources changed (as `npm run cli` does), so the tests run what SREs run.
+ * Call it from a `beforeAll` with CLI_BUILD_TIMEOUT_MS.
+ */
+export const ensureCliBuilt = (): void => {
+  buildIfStale('cli', { quiet: true });
+};
 
 export interface CliRun {
   readonly code: number | null;
@@ -9,21 +26,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the SRE CLI as a real child process, the way `npm run cli` does. */
+/** Runs the built SRE CLI (bin/comms-tracker.js) as a real child process; see ensureCliBuilt. */
 export const runCli = (args: readonly string[], env: Record<string, string>): Promise<CliRun> =>
   new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        ...args,
-      ],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'error', ...env } },
-    );
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

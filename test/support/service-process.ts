@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '../..');
 const mainTs = join(repoRoot, 'apps/tracker/src/main.ts');
+/** What `npm start` runs: the webpack bundle of `nest build tracker`. */
+const builtMain = join(repoRoot, 'dist/apps/tracker/main.js');
 
 /** A TCP port nothing listens on right now. */
 export const freePort = (): Promise<number> =>
@@ -33,11 +35,13 @@ export interface ServiceProcess {
 /**
  * The service as its own process, started the way `test/service-process.e2e-spec.ts` does (ts-node,
  * transpile only, from the sources), on 127.0.0.1 and ports of its own. `env` adds to and overrides
- * the defaults: STORE_PATH and READ_MODEL_PATH are required.
+ * the defaults: STORE_PATH and READ_MODEL_PATH are required. `built: true` runs the bundle in
+ * dist/ instead, as `npm start` does (build it first).
  */
 export const spawnService = async (
   name: string,
   env: Record<string, string>,
+  options: { built?: boolean } = {},
 ): Promise<ServiceProcess> => {
   const httpPort = env.HTTP_PORT ?? String(await freePort());
   const grpcPort = env.GRPC_PORT ?? String(await freePort());
@@ -46,7 +50,9 @@ export const spawnService = async (
   for (const key of Object.keys(inherited)) if (key.startsWith('KAFKA_')) delete inherited[key];
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', mainTs],
+    options.built
+      ? [builtMain]
+      : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', mainTs],
     {
       cwd: repoRoot,
       env: {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config';
 import { createApp } from './create-app';
+import { describeListenAddress } from './listen-address';
 
 const bootstrap = async (): Promise<void> => {
   let config;
@@ -16,8 +18,9 @@ const bootstrap = async (): Promise<void> => {
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
   const logger = new Logger('Bootstrap');
-  logger.log(`HTTP listening on ${await app.getUrl()}`);
-  logger.log(`gRPC listening on ${config.grpc.host}:${config.grpc.port}`);
+  const http = app.getHttpServer().address() as AddressInfo;
+  logger.log(`HTTP listening on ${describeListenAddress(http.address, http.port)}`);
+  logger.log(`gRPC listening on ${describeListenAddress(config.grpc.host, config.grpc.port)}`);
 
   // Close gracefully (finish queued appends, close the store file) and exit 0; a second signal
   // while closing exits at once.

@@ -1,2 +1,3 @@
+export * from './proto-descriptors';
 export * from './proto-paths';
 export * from './schemas';

@@ -27,6 +27,6 @@ describe('@tracker/domain', () => {
         'toOperationView',
       ]),
     );
-    expect(domain.CALL_EVENT_TYPES).toHaveLength(22);
+    expect(domain.CALL_EVENT_TYPES).toHaveLength(23);
   });
 });

@@ -21,6 +21,7 @@ export {
 export { markRedacted, REDACTED_MARKER } from './secrets/mark-redacted';
 export { withoutProtectedSecrets } from './secrets/without-protected-secrets';
 export { canonicalJson } from './kernel/canonical-json';
+export { uuidV5 } from './kernel/hashing';
 export { toInstant, type Instant } from './kernel/instants';
 export type { JsonObject, JsonValue } from './kernel/json';
 export type { Open } from './kernel/enums';

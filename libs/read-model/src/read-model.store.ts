@@ -98,7 +98,8 @@ export class ReadModelStore {
         .raw(),
       operationsOfCallByStatus: this.db
         .prepare(
-          'SELECT view FROM operations WHERE call_id = ? AND status = ? ORDER BY operation_id',
+          // enum values match in any case (`COMPLETED` is `completed`), as the domain reads them
+          'SELECT view FROM operations WHERE call_id = ? AND status = ? COLLATE NOCASE ORDER BY operation_id',
         )
         .raw(),
       due: this.db
@@ -191,8 +192,9 @@ export class ReadModelStore {
       where.push(clause);
       args.push(...values);
     };
-    if (filter.state) add('state = ?', filter.state);
-    if (filter.source) add('source = ?', filter.source);
+    // States and sources match in any case (`ESTABLISHED` is `established`), as the domain reads them.
+    if (filter.state) add('state = ? COLLATE NOCASE', filter.state);
+    if (filter.source) add('source = ? COLLATE NOCASE', filter.source);
     if (filter.updatedSince) add('updated_at >= ?', filter.updatedSince);
     if (filter.after) {
       const { updatedAt, callId } = filter.after;

@@ -129,7 +129,7 @@ const countBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /**
  * What is wrong with the topics compared with the store: every stored event exactly once on the
- * events and call-state topics (by `ce_id`), once more on the operation-state topic when it
+ * events and call-state topics (by `ce_storedeventid`), once more on the operation-state topic when it
  * concerns an operation, each call's records in revision order, nothing else.
  */
 export const topicProblems = (
@@ -140,11 +140,10 @@ export const topicProblems = (
   const storeIds = new Set(stored.events.map((e) => e.id));
   const operationIds = new Set(stored.events.filter(concernsOperation).map((e) => e.id));
   const check = (topic: string, records: Seen[], wanted: Set<string>) => {
-    const counts = countBy(records, (r) => r.headers.ce_id);
+    const counts = countBy(records, (r) => r.headers.ce_storedeventid);
     for (const [id, n] of counts) {
-      if (n !== 1) problems.push(`${topic}: ce_id ${id} ${n} times`);
-      if (!wanted.has(id))
-        problems.push(`${topic}: ce_id ${id} is not a stored event of this test`);
+      if (n !== 1) problems.push(`${topic}: stored event ${id} ${n} times`);
+      if (!wanted.has(id)) problems.push(`${topic}: ${id} is not a stored event of this test`);
     }
     for (const id of wanted) if (!counts.has(id)) problems.push(`${topic}: event ${id} missing`);
   };

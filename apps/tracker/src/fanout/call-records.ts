@@ -3,6 +3,7 @@ import {
   callIdFromStreamName,
   toCallView,
   toOperationView,
+  uuidV5,
   withoutProtectedSecrets,
 } from '@tracker/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
@@ -22,6 +23,22 @@ export const ceType = {
   callState: 'comms.tracker.CallState.v1',
   operationState: 'comms.tracker.OperationState.v1',
 } as const;
+
+/** The three records one stored event becomes. */
+export type RecordKind = 'event' | 'call-state' | 'operation-state';
+
+/** Namespace of the state records' CloudEvents ids (a fixed, random UUID: never change it). */
+const CE_ID_NAMESPACE = '94c01029-ea8d-4261-9681-a726ac48df53';
+
+/**
+ * The CloudEvents `id` of a record. CloudEvents identifies an event by `source` + `id`, and the
+ * records of one stored event share `source`, so each kind needs its own id or a sink that merges
+ * the topics and dedupes would drop state records. The event record is the stored event itself
+ * and keeps its id (= `eventId` in the value); the state records get a UUID v5 of
+ * `<stored event id>/<kind>`, so a republished record has the same id as the first time.
+ */
+export const ceId = (storedEventId: string, kind: RecordKind): string =>
+  kind === 'event' ? storedEventId : uuidV5(`${storedEventId}/${kind}`, CE_ID_NAMESPACE);
 
 /** What goes on `comms.call-events.v1`: the domain event, where it sits in the store, nothing secret. */
 export const eventValue = (event: CallEvent, stored: RecordedEvent) => {
@@ -58,13 +75,15 @@ export class CallRecordMapper {
     if (!callId) return [];
     const event = toCallEvent(stored);
     const state = await this.folder.after(stored);
-    const headers = (type: string, subject: string) => ({
+    const headers = (kind: RecordKind, type: string, subject: string) => ({
       ce_specversion: '1.0',
-      ce_id: stored.id,
+      ce_id: ceId(stored.id, kind),
       ce_type: type,
       ce_source: `/comms-tracker/calls/${callId}`,
       ce_subject: subject,
       ce_time: event.metadata.recordedAt,
+      // extension attribute: the stored event every record of it comes from
+      ce_storedeventid: stored.id,
       'content-type': 'application/json',
       store_position: formatPosition(stored.position),
       store_revision: stored.revision.toString(),
@@ -74,13 +93,13 @@ export class CallRecordMapper {
         topic: this.topics.callEvents,
         key: callId,
         value: JSON.stringify(eventValue(event, stored)),
-        headers: headers(ceType.event(event.type), callId),
+        headers: headers('event', ceType.event(event.type), callId),
       },
       {
         topic: this.topics.callState,
         key: callId,
         value: JSON.stringify(toCallView(state)),
-        headers: headers(ceType.callState, callId),
+        headers: headers('call-state', ceType.callState, callId),
       },
     ];
     const operationId = (event.data as { operationId?: unknown }).operationId;
@@ -90,7 +109,7 @@ export class CallRecordMapper {
         topic: this.topics.operationState,
         key: operation.operationId,
         value: JSON.stringify(toOperationView(operation, callId)),
-        headers: headers(ceType.operationState, operation.operationId),
+        headers: headers('operation-state', ceType.operationState, operation.operationId),
       });
     }
     return records;

@@ -12,18 +12,20 @@ import {
   HistoryEventMessage,
   OperationMessage,
   toCallMessage,
+  toHistoryEventMessage,
   toOperationMessage,
 } from './messages';
 import { decodePageToken, encodePageToken, pageSize } from './page-token';
 
 const SERVICE = 'CallTracker';
 
+/** Requests arrive with the .proto's field names (proto-loader `keepCase`). */
 interface ListCallsRequest {
   readonly state?: string;
   readonly source?: string;
-  readonly updatedSince?: string;
-  readonly pageSize?: number;
-  readonly pageToken?: string;
+  readonly updated_since?: string;
+  readonly page_size?: number;
+  readonly page_token?: string;
 }
 
 /**
@@ -40,18 +42,18 @@ export class CallTrackerGrpcController {
   ) {}
 
   @GrpcMethod(SERVICE, 'GetCall')
-  getCall(request: { callId?: string }): CallMessage {
-    return toCallMessage(this.requireCall(request.callId));
+  getCall(request: { call_id?: string }): CallMessage {
+    return toCallMessage(this.requireCall(request.call_id));
   }
 
   @GrpcMethod(SERVICE, 'GetOperation')
-  getOperation(request: { operationId?: string }): OperationMessage {
-    requireId('operation_id', request.operationId);
-    const found = this.readModel.findOperations(request.operationId as string);
-    if (found.length === 0) throw notFound(`no operation ${request.operationId}`);
+  getOperation(request: { operation_id?: string }): OperationMessage {
+    requireId('operation_id', request.operation_id);
+    const found = this.readModel.findOperations(request.operation_id as string);
+    if (found.length === 0) throw notFound(`no operation ${request.operation_id}`);
     if (found.length > 1) {
       throw failedPrecondition(
-        `operation_id ${request.operationId} names ${found.length} operations: ${found
+        `operation_id ${request.operation_id} names ${found.length} operations: ${found
           .map((op) => op.operationId)
           .join(', ')}`,
       );
@@ -60,10 +62,10 @@ export class CallTrackerGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListOperations')
-  listOperations(request: { callId?: string; status?: string; context?: string }): {
+  listOperations(request: { call_id?: string; status?: string; context?: string }): {
     operations: OperationMessage[];
   } {
-    const call = this.requireCall(request.callId);
+    const call = this.requireCall(request.call_id);
     const operations = this.readModel.listOperations(call.callId, {
       status: request.status || undefined,
       context: request.context || undefined,
@@ -72,15 +74,15 @@ export class CallTrackerGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListCalls')
-  listCalls(request: ListCallsRequest): { calls: CallMessage[]; nextPageToken: string } {
-    const limit = pageSize(request.pageSize);
-    const after = decodePageToken(request.pageToken ?? '');
+  listCalls(request: ListCallsRequest): { calls: CallMessage[]; next_page_token: string } {
+    const limit = pageSize(request.page_size);
+    const after = decodePageToken(request.page_token ?? '');
     let updatedSince: string | undefined;
-    if (request.updatedSince) {
-      const ms = Date.parse(request.updatedSince);
+    if (request.updated_since) {
+      const ms = Date.parse(request.updated_since);
       if (!Number.isFinite(ms)) {
         throw invalidArgument(
-          `updated_since must be an ISO-8601 instant (got ${JSON.stringify(request.updatedSince)})`,
+          `updated_since must be an ISO-8601 instant (got ${JSON.stringify(request.updated_since)})`,
         );
       }
       updatedSince = new Date(ms).toISOString();
@@ -99,24 +101,17 @@ export class CallTrackerGrpcController {
       rows.length > limit && last
         ? encodePageToken({ updatedAt: last.updatedAt ?? '', callId: last.callId })
         : '';
-    return { calls: page.map(toCallMessage), nextPageToken };
+    return { calls: page.map(toCallMessage), next_page_token: nextPageToken };
   }
 
   @GrpcMethod(SERVICE, 'GetCallHistory')
   async getCallHistory(request: {
-    callId?: string;
-  }): Promise<{ callId: string; events: HistoryEventMessage[] }> {
-    const id = requireId('call_id', request.callId);
+    call_id?: string;
+  }): Promise<{ call_id: string; events: HistoryEventMessage[] }> {
+    const id = requireId('call_id', request.call_id);
     const events = await readCallHistory(this.store, id);
-    if (events.length === 0) throw notFound(`no call ${request.callId}`);
-    return {
-      callId: id,
-      events: events.map(({ data, metadata, ...entry }) => ({
-        ...entry,
-        dataJson: JSON.stringify(data ?? null),
-        metadataJson: JSON.stringify(metadata ?? null),
-      })),
-    };
+    if (events.length === 0) throw notFound(`no call ${request.call_id}`);
+    return { call_id: id, events: events.map(toHistoryEventMessage) };
   }
 
   /**
@@ -125,8 +120,8 @@ export class CallTrackerGrpcController {
    * removed on completion, error or client cancel (Nest unsubscribes when the call is cancelled).
    */
   @GrpcMethod(SERVICE, 'WatchCall')
-  watchCall(request: { callId?: string }): Observable<CallMessage> {
-    const id = requireId('call_id', request.callId);
+  watchCall(request: { call_id?: string }): Observable<CallMessage> {
+    const id = requireId('call_id', request.call_id);
     return new Observable<CallMessage>((subscriber) => {
       let lastVersion = -1;
       const send = (view: CallView) => {
@@ -140,7 +135,7 @@ export class CallTrackerGrpcController {
       };
       this.projector.changes.on('call', onChange);
       const current = this.readModel.getCall(id);
-      if (!current) subscriber.error(notFound(`no call ${request.callId}`));
+      if (!current) subscriber.error(notFound(`no call ${request.call_id}`));
       else send(current);
       return () => {
         this.projector.changes.off('call', onChange);

@@ -1,107 +1,125 @@
 import type { CallView, OperationView } from '@tracker/domain';
+import type { HistoryEntry } from '../calls/call-history';
 
-/** `comms.tracker.v1.Call`, as the proto-loader serialises it (camelCase; null leaves it unset). */
+/**
+ * `comms.tracker.v1.Call` with the field names of the .proto (proto-loader `keepCase`); null leaves
+ * an `optional` field unset.
+ */
 export interface CallMessage {
-  readonly callId: string;
-  readonly rawCallIds: readonly string[];
-  readonly streamName: string;
+  readonly call_id: string;
+  readonly raw_call_ids: readonly string[];
+  readonly stream_name: string;
   readonly source: string | null;
   readonly state: string | null;
-  readonly rawState: string | null;
+  readonly raw_state: string | null;
   readonly final: boolean;
   readonly direction: string | null;
-  readonly onHoldParticipantId: string | null;
-  readonly operationIds: readonly string[];
-  readonly createdAt: string | null;
-  readonly updatedAt: string | null;
-  readonly lastActivityAt: string | null;
-  readonly stateChangedAt: string | null;
-  readonly terminatedAt: string | null;
-  readonly missedAt: string | null;
-  readonly staleAt: string | null;
+  readonly on_hold_participant_id: string | null;
+  readonly operation_ids: readonly string[];
+  readonly created_at: string | null;
+  readonly updated_at: string | null;
+  readonly last_activity_at: string | null;
+  readonly state_changed_at: string | null;
+  readonly terminated_at: string | null;
+  readonly missed_at: string | null;
+  readonly stale_at: string | null;
   readonly version: number;
-  readonly participantCount: number;
-  readonly viewJson: string;
+  readonly participant_count: number;
+  readonly view_json: string;
+  readonly answered_at: string | null;
+  readonly missed: boolean;
 }
 
 /** `comms.tracker.v1.Operation`. */
 export interface OperationMessage {
-  readonly operationId: string;
-  readonly rawOperationIds: readonly string[];
-  readonly operationIdSource: string;
-  readonly callId: string;
+  readonly operation_id: string;
+  readonly raw_operation_ids: readonly string[];
+  readonly operation_id_source: string;
+  readonly call_id: string;
   readonly platform: string;
   readonly type: string;
-  readonly rawType: string | null;
+  readonly raw_type: string | null;
   readonly status: string;
   readonly finished: boolean;
   readonly outcome: string | null;
-  readonly completionReason: string | null;
-  readonly clientContext: string | null;
-  readonly operationContext: string | null;
-  readonly participantId: string | null;
-  readonly firstSeenAt: string;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-  readonly durationMs: number | null;
-  readonly staleMarkedAt: string | null;
-  readonly updatedAt: string;
-  readonly viewJson: string;
+  readonly completion_reason: string | null;
+  readonly client_context: string | null;
+  readonly operation_context: string | null;
+  readonly participant_id: string | null;
+  readonly first_seen_at: string;
+  readonly started_at: string | null;
+  readonly completed_at: string | null;
+  readonly duration_ms: number | null;
+  readonly stale_marked_at: string | null;
+  readonly updated_at: string;
+  readonly view_json: string;
 }
 
 export interface HistoryEventMessage {
   readonly revision: number;
   readonly position: string;
-  readonly eventId: string;
+  readonly event_id: string;
   readonly type: string;
-  readonly storedAt: string;
-  readonly dataJson: string;
-  readonly metadataJson: string;
+  readonly stored_at: string;
+  readonly data_json: string;
+  readonly metadata_json: string;
 }
 
 export const toCallMessage = (view: CallView): CallMessage => ({
-  callId: view.callId,
-  rawCallIds: view.rawCallIds,
-  streamName: view.streamName,
+  call_id: view.callId,
+  raw_call_ids: view.rawCallIds,
+  stream_name: view.streamName,
   source: view.source,
   state: view.state,
-  rawState: view.rawState,
+  raw_state: view.rawState,
   final: view.final,
   direction: view.direction,
-  onHoldParticipantId: view.onHoldParticipantId,
-  operationIds: view.operationIds,
-  createdAt: view.createdAt,
-  updatedAt: view.updatedAt,
-  lastActivityAt: view.lastActivityAt,
-  stateChangedAt: view.stateChangedAt,
-  terminatedAt: view.terminatedAt,
-  missedAt: view.marks.missedAt,
-  staleAt: view.marks.staleAt,
+  on_hold_participant_id: view.onHoldParticipantId,
+  operation_ids: view.operationIds,
+  created_at: view.createdAt,
+  updated_at: view.updatedAt,
+  last_activity_at: view.lastActivityAt,
+  state_changed_at: view.stateChangedAt,
+  terminated_at: view.terminatedAt,
+  missed_at: view.marks.missedAt,
+  stale_at: view.marks.staleAt,
   version: view.version,
-  participantCount: view.participants.length,
-  viewJson: JSON.stringify(view),
+  participant_count: view.participants.length,
+  view_json: JSON.stringify(view),
+  answered_at: view.answeredAt,
+  missed: view.marks.missed,
 });
 
 export const toOperationMessage = (view: OperationView): OperationMessage => ({
-  operationId: view.operationId,
-  rawOperationIds: view.rawOperationIds,
-  operationIdSource: view.operationIdSource,
-  callId: view.callId,
+  operation_id: view.operationId,
+  raw_operation_ids: view.rawOperationIds,
+  operation_id_source: view.operationIdSource,
+  call_id: view.callId,
   platform: view.platform,
   type: view.type,
-  rawType: view.rawType,
+  raw_type: view.rawType,
   status: view.status,
   finished: view.finished,
   outcome: view.outcome,
-  completionReason: view.completionReason,
-  clientContext: view.clientContext,
-  operationContext: view.operationContext,
-  participantId: view.participantId,
-  firstSeenAt: view.firstSeenAt,
-  startedAt: view.startedAt,
-  completedAt: view.completedAt,
-  durationMs: view.durationMs,
-  staleMarkedAt: view.staleMarkedAt,
-  updatedAt: view.updatedAt,
-  viewJson: JSON.stringify(view),
+  completion_reason: view.completionReason,
+  client_context: view.clientContext,
+  operation_context: view.operationContext,
+  participant_id: view.participantId,
+  first_seen_at: view.firstSeenAt,
+  started_at: view.startedAt,
+  completed_at: view.completedAt,
+  duration_ms: view.durationMs,
+  stale_marked_at: view.staleMarkedAt,
+  updated_at: view.updatedAt,
+  view_json: JSON.stringify(view),
+});
+
+export const toHistoryEventMessage = (entry: HistoryEntry): HistoryEventMessage => ({
+  revision: entry.revision,
+  position: entry.position,
+  event_id: entry.eventId,
+  type: entry.type,
+  stored_at: entry.storedAt,
+  data_json: JSON.stringify(entry.data ?? null),
+  metadata_json: JSON.stringify(entry.metadata ?? null),
 });

@@ -396,10 +396,17 @@ describe('Kafka value schemas', () => {
           ce_source: expect.stringMatching(/^\/comms-tracker\/calls\/.+/),
           ce_subject: record.key,
           ce_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          ce_storedeventid: expect.stringMatching(/^[0-9a-f-]{36}$/),
           'content-type': 'application/json',
           store_position: expect.stringMatching(/^\d+\/\d+$/),
           store_revision: expect.stringMatching(/^\d+$/),
         });
+      }
+      // Each record its own CloudEvents id; the stored event's id as an extension on all three.
+      expect(new Set(records.map((r) => r.headers!.ce_id)).size).toBe(records.length);
+      for (const { stored } of events) {
+        const own = records.filter((r) => r.headers!.ce_storedeventid === stored.id);
+        expect(own.find((r) => r.topic === 'comms.call-events.v1')!.headers!.ce_id).toBe(stored.id);
       }
     });
   });

@@ -33,6 +33,16 @@ export type CallTerminated = DomainEvent<
   }
 >;
 
+/**
+ * A notification showed the call answered (`isAnsweredState`: established, connected, on hold, …)
+ * earlier than anything seen before. Decided even when the state itself is stale or the call is
+ * over, so `answeredAt` is the earliest such time whatever order notifications arrive in.
+ */
+export type CallAnswered = DomainEvent<
+  'CallAnswered',
+  { readonly callId: string; readonly state: CallStateValue; readonly answeredAt: Instant }
+>;
+
 /** Descriptive facts about the call learnt for the first time (only the new members). */
 export type CallDetailsRecorded = DomainEvent<
   'CallDetailsRecorded',
@@ -50,4 +60,8 @@ export type PolicyRecordingMetadataRecorded = DomainEvent<
 >;
 
 export type CallLifecycleEvent =
-  CallStateChanged | CallTerminated | CallDetailsRecorded | PolicyRecordingMetadataRecorded;
+  | CallStateChanged
+  | CallTerminated
+  | CallAnswered
+  | CallDetailsRecorded
+  | PolicyRecordingMetadataRecorded;

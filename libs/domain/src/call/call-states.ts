@@ -68,6 +68,13 @@ const FINAL_STATES = ['terminated', 'disconnected'] as const;
 export const isFinalCallState = (state: CallStateValue | undefined): boolean =>
   isOneOf(state, FINAL_STATES);
 
+/** The rank of the states a call can only be in once answered (established, on hold, …). */
+const ANSWERED_RANK = 2;
+
+/** Whether a call in this state has been answered (Graph `established`, ACS `connected`, …). */
+export const isAnsweredState = (state: CallStateValue): boolean =>
+  callStateRank(state) === ANSWERED_RANK;
+
 const TRANSFER_STATES = ['transferring', 'transferAccepted'] as const;
 const CONNECTED_STATES = ['established', 'connected'] as const;
 

@@ -71,6 +71,7 @@ describe('call state', () => {
             changedAt: at(3),
           },
         },
+        { type: 'CallAnswered', data: { callId: CALL, state: 'established', answeredAt: at(3) } },
       ]);
   });
 
@@ -102,6 +103,33 @@ describe('call state', () => {
             state: 'established',
             rawState: 'Established',
             changedAt: at(1),
+          },
+        },
+        { type: 'CallAnswered', data: { callId: CALL, state: 'established', answeredAt: at(1) } },
+      ]);
+  });
+
+  it('records when the call was answered even from a stale or late notification', () => {
+    const terminated = graphCommand(callNotification('terminated'), at(9));
+    const state = given(history(incoming(), terminated))
+      .when(established())
+      .then([
+        { type: 'CallAnswered', data: { callId: CALL, state: 'established', answeredAt: at(3) } },
+      ]);
+    expect(state.state).toBe('terminated');
+    expect(state.answeredAt).toBe(at(3));
+    // a later sighting of an answered state changes nothing
+    given(history(incoming(), established()))
+      .when(graphCommand(callNotification('hold'), at(5)))
+      .then([
+        {
+          type: 'CallStateChanged',
+          data: {
+            callId: CALL,
+            previousState: 'established',
+            state: 'hold',
+            rawState: 'hold',
+            changedAt: at(5),
           },
         },
       ]);
@@ -362,6 +390,7 @@ describe('call state', () => {
             changedAt: at(3),
           },
         },
+        { type: 'CallAnswered', data: { callId: CALL, state: 'established', answeredAt: at(3) } },
       ]);
   });
 });

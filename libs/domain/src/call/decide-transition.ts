@@ -1,10 +1,11 @@
 import type { CallEventDraft } from '../events/call-event';
-import type { Instant } from '../kernel/instants';
+import { isBefore, type Instant } from '../kernel/instants';
 import { compact } from '../kernel/objects';
 import type { ResultInfo } from '../result-info/result-info';
 import type { CallState } from '../state/call-state';
 import {
   callStateRank,
+  isAnsweredState,
   isFinalCallState,
   isTransferFailure,
   type CallStateValue,
@@ -28,6 +29,19 @@ export const decideTransition = (
   target: CallStateValue,
   at: Instant,
   facts: TransitionFacts = {},
+): CallEventDraft[] => [...transition(state, target, at, facts), ...answered(state, target, at)];
+
+/** `CallAnswered` when `target` shows the call answered earlier than known (see the event). */
+const answered = (state: CallState, target: CallStateValue, at: Instant): CallEventDraft[] =>
+  isAnsweredState(target) && (state.answeredAt === undefined || isBefore(at, state.answeredAt))
+    ? [{ type: 'CallAnswered', data: { callId: state.callId, state: target, answeredAt: at } }]
+    : [];
+
+const transition = (
+  state: CallState,
+  target: CallStateValue,
+  at: Instant,
+  facts: TransitionFacts,
 ): CallEventDraft[] => {
   if (isFinalCallState(state.state)) return [];
   if (facts.ended === true || isFinalCallState(target)) {

@@ -3,6 +3,7 @@ import { compact } from '../kernel/objects';
 import type { CallState } from '../state/call-state';
 import type { CallLifecycleEvent } from './call-events';
 import { callStateRank } from './call-states';
+import { earliest } from '../kernel/instants';
 
 export const evolveCall = (state: CallState, event: CallLifecycleEvent): CallState => {
   switch (event.type) {
@@ -14,6 +15,8 @@ export const evolveCall = (state: CallState, event: CallLifecycleEvent): CallSta
         stateRank: Math.max(state.stateRank, callStateRank(event.data.state) ?? state.stateRank),
         stateChangedAt: event.data.changedAt,
       });
+    case 'CallAnswered':
+      return { ...state, answeredAt: earliest(state.answeredAt, event.data.answeredAt) };
     case 'CallTerminated':
       return compact({
         ...state,

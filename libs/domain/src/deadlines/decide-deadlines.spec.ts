@@ -38,7 +38,27 @@ describe('deadlines', () => {
           },
         },
       ]);
-    expect(toCallView(state).marks).toEqual({ missedAt: at(15), staleAt: null });
+    expect(toCallView(state).marks).toEqual({ missedAt: at(15), staleAt: null, missed: true });
+    expect(toCallView(state).answeredAt).toBeNull();
+  });
+
+  it('keeps missedAt as history when a missed call is answered later, but it no longer stands missed', () => {
+    const events = history(incoming(), checkDeadlines(at(15)), established(20));
+    const view = toCallView(evolveAll(events));
+    expect(view.state).toBe('established');
+    expect(view.marks).toEqual({ missedAt: at(15), staleAt: null, missed: false });
+    expect(view.answeredAt).toBe(at(20));
+  });
+
+  it('a missed call that ends without an answer stays missed', () => {
+    const hangUp = fixture('graph/answer-established.json') as {
+      value: Array<{ resourceData: { state: string } }>;
+    };
+    hangUp.value[0].resourceData.state = 'terminated';
+    const events = history(incoming(), checkDeadlines(at(15)), graphCommand(hangUp, at(30)));
+    const view = toCallView(evolveAll(events));
+    expect(view).toMatchObject({ state: 'terminated', final: true, answeredAt: null });
+    expect(view.marks).toEqual({ missedAt: at(15), staleAt: null, missed: true });
   });
 
   it('gives a policy-based recording call 5 s', () => {

@@ -27,6 +27,7 @@ const apply = (state: CallState, event: CallEvent): CallState => {
       return evolveNotificationReceived(state, event);
     case 'CallStateChanged':
     case 'CallTerminated':
+    case 'CallAnswered':
     case 'CallDetailsRecorded':
     case 'PolicyRecordingMetadataRecorded':
       return evolveCall(state, event);

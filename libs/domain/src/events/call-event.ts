@@ -26,6 +26,7 @@ export const CALL_EVENT_TYPES = [
   'NotificationReceived',
   'CallStateChanged',
   'CallTerminated',
+  'CallAnswered',
   'CallDetailsRecorded',
   'PolicyRecordingMetadataRecorded',
   'OperationStarted',

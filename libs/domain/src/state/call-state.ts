@@ -29,6 +29,8 @@ export interface CallState {
   /** Rank of the furthest state reached (see `callStateRank`): states never go backwards. */
   readonly stateRank: number;
   readonly stateChangedAt?: Instant;
+  /** When the call first reached an answered state (`isAnsweredState`); never cleared. */
+  readonly answeredAt?: Instant;
   readonly details: CallDetails;
   readonly policyRecording?: PolicyRecordingMetadata;
   readonly terminatedAt?: Instant;

@@ -38,12 +38,22 @@ export interface CallView {
     readonly callRecording: CallRecordingState | null;
   };
   readonly policyRecording: PolicyRecordingMetadata | null;
-  readonly marks: { readonly missedAt: Instant | null; readonly staleAt: Instant | null };
+  /**
+   * Marks put by deadline checks, kept as history: `missedAt` stays when a missed call is answered
+   * later. `missed` is the current verdict: marked missed and not answered since.
+   */
+  readonly marks: {
+    readonly missedAt: Instant | null;
+    readonly staleAt: Instant | null;
+    readonly missed: boolean;
+  };
   readonly operationIds: readonly string[];
   readonly createdAt: Instant | null;
   readonly updatedAt: Instant | null;
   readonly lastActivityAt: Instant | null;
   readonly stateChangedAt: Instant | null;
+  /** When the call was first answered (established / connected); null while it never was. */
+  readonly answeredAt: Instant | null;
   readonly terminatedAt: Instant | null;
   readonly terminationResult: ResultInfo | null;
   readonly version: number;
@@ -71,12 +81,17 @@ export const toCallView = (state: CallState): CallView => ({
     callRecording: state.recording ?? null,
   },
   policyRecording: state.policyRecording ?? null,
-  marks: { missedAt: state.marks.missedAt ?? null, staleAt: state.marks.staleAt ?? null },
+  marks: {
+    missedAt: state.marks.missedAt ?? null,
+    staleAt: state.marks.staleAt ?? null,
+    missed: state.marks.missedAt !== undefined && state.answeredAt === undefined,
+  },
   operationIds: Object.keys(state.operations).sort(),
   createdAt: state.createdAt ?? null,
   updatedAt: state.updatedAt ?? null,
   lastActivityAt: state.lastActivityAt ?? null,
   stateChangedAt: state.stateChangedAt ?? null,
+  answeredAt: state.answeredAt ?? null,
   terminatedAt: state.terminatedAt ?? null,
   terminationResult: state.terminationResult ?? null,
   version: state.version,

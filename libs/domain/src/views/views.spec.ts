@@ -57,12 +57,13 @@ describe('views', () => {
         callRecording: null,
       },
       policyRecording: null,
-      marks: { missedAt: null, staleAt: null },
+      marks: { missedAt: null, staleAt: null, missed: false },
       operationIds: ['0fe0623f-d628-42ed-b4bd-8ac290072cc5'],
       createdAt: at(0),
       updatedAt: at(9),
       lastActivityAt: at(9),
       stateChangedAt: at(2),
+      answeredAt: at(2),
       terminatedAt: null,
       terminationResult: null,
       version: callHistory().length,
@@ -123,7 +124,11 @@ describe('views', () => {
       graphCommand(fixture('graph/answer-incoming.json'), at(0)),
       checkDeadlines(at(20)),
     );
-    expect(toCallView(foldCall(events)).marks).toEqual({ missedAt: at(20), staleAt: null });
+    expect(toCallView(foldCall(events)).marks).toEqual({
+      missedAt: at(20),
+      staleAt: null,
+      missed: true,
+    });
   });
 
   it('has a view for an empty stream', () => {

@@ -26,6 +26,7 @@ describe('ACS calls', () => {
       'NotificationReceived',
       'CallDetailsRecorded',
       'CallStateChanged',
+      'CallAnswered',
       'NotificationReceived',
       'OperationStarted',
       'NotificationReceived',
