@@ -2,7 +2,9 @@
 /**
  * The test runner behind `npm test` (after typecheck, lint and format): makes sure a real Kafka
  * broker is reachable at KAFKA_BROKERS (starting the one in deploy/kafka when none answers, and
- * stopping it afterwards), then runs every jest tier. Extra arguments go to jest.
+ * stopping it afterwards) and an EventStoreDB at ESDB_CONNECTION_STRING (starting the protocol test
+ * server of test/support/esdb-server when it is not set), then runs every jest tier. Extra
+ * arguments go to jest.
  *
  * It ends with one plain line, alone and last, counted from jest's JSON results:
  *   381 passed, 0 failed, 1 skipped
@@ -13,12 +15,17 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensureBroker, stopBroker } = require('./kafka-broker');
+const { ensureEsdb } = require('./esdb-test-server');
 const { summarise } = require('./test-summary');
 
 const main = async () => {
   const { brokers, startedByUs } = await ensureBroker({});
   process.stdout.write(
     `run-tests: Kafka broker at ${brokers}${startedByUs ? ' (started for this run)' : ''}\n`,
+  );
+  const esdb = await ensureEsdb();
+  process.stdout.write(
+    `run-tests: EventStoreDB at ${esdb.connectionString}${esdb.startedByUs ? ' (protocol test server started for this run)' : ''}\n`,
   );
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jest-results-')), 'r.json');
   let jestStatus = 1;
@@ -35,10 +42,18 @@ const main = async () => {
         `--outputFile=${resultsFile}`,
         ...process.argv.slice(2),
       ],
-      { stdio: 'inherit', env: { ...process.env, KAFKA_BROKERS: brokers } },
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers,
+          ESDB_CONNECTION_STRING: esdb.connectionString,
+        },
+      },
     );
     jestStatus = jest.status ?? 1;
   } finally {
+    await esdb.stop();
     if (startedByUs) await stopBroker();
   }
   let results;
