@@ -42,6 +42,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** EventStore port on EventStoreDB (gRPC client v6). */
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbSubscription>();
+  /** The newest store position this client has seen (appended, read or delivered). */
+  private newestSeen?: StorePosition;
 
   constructor(private readonly client: EventStoreDBClient) {}
 
@@ -59,6 +61,8 @@ export class EsdbEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     const proposed = events.map(toProposedEvent);
+    // Taken before the request leaves: every event seen so far existed before this append.
+    const seenBefore = this.newestSeen;
     try {
       const result = await this.client.appendToStream(streamId, proposed, {
         expectedRevision: toEsdbExpectedRevision(expectedRevision),
@@ -66,20 +70,25 @@ export class EsdbEventStore implements EventStore {
       // An empty append only checks the expected revision, and ESDB then reports revision 0 even
       // for a missing stream: answer from the stream's head, as the embedded store does.
       if (proposed.length === 0) return await this.streamHead(streamId);
+      const reported = result.position
+        ? { commit: result.position.commit, prepare: result.position.prepare }
+        : undefined;
       // For a batch the server reports the write's position, which need not be the last event's
-      // position as $all reports it; idempotent (already stored) appends may report none at all.
+      // position as $all reports it on every server version: read it back.
       const position =
-        proposed.length === 1 && result.position
-          ? { commit: result.position.commit, prepare: result.position.prepare }
+        proposed.length === 1 && reported
+          ? reported
           : await this.positionOf(streamId, result.nextExpectedRevision);
-      // The server does not say whether an append was idempotent; the ESDB test-server work decides
-      // how to tell (see issue 13). Until then a redelivery racing across instances counts as new.
-      return { nextExpectedRevision: result.nextExpectedRevision, position, alreadyStored: false };
+      this.noteSeen(position);
+      return {
+        nextExpectedRevision: result.nextExpectedRevision,
+        position,
+        alreadyStored: wasAlreadyStored(reported, seenBefore),
+      };
     } catch (error) {
-      throw translateError(error, `append to "${streamId}"`, {
-        streamId,
-        expected: expectedRevision,
-      });
+      throw this.failed(
+        translateError(error, `append to "${streamId}"`, { streamId, expected: expectedRevision }),
+      );
     }
   }
 
@@ -97,9 +106,10 @@ export class EsdbEventStore implements EventStore {
       for await (const resolved of read) {
         if (resolved.event) events.push(toRecordedEvent(resolved.event, resolved.event.position));
       }
+      for (const event of events) this.noteSeen(event.position);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
-      throw translateError(error, `read "${streamId}"`);
+      throw this.failed(translateError(error, `read "${streamId}"`));
     }
     return events;
   }
@@ -123,6 +133,7 @@ export class EsdbEventStore implements EventStore {
         }),
       options.after,
       () => this.subscriptions.delete(subscription),
+      (position) => this.noteSeen(position),
     );
     this.subscriptions.add(subscription);
     return subscription;
@@ -151,7 +162,7 @@ export class EsdbEventStore implements EventStore {
       await Promise.race([read.toArray(), timeout]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      const mapped = translateError(error, 'ping');
+      const mapped = this.failed(translateError(error, 'ping'));
       throw mapped instanceof StoreUnavailableError
         ? mapped
         : new StoreUnavailableError(`EventStoreDB ping failed: ${messageOf(error)}`, error);
@@ -185,29 +196,44 @@ export class EsdbEventStore implements EventStore {
         fromPosition: cursor ?? (forwards ? START : END),
         maxCount: pageSize,
       });
-      let received = 0;
-      let advanced = false;
-      let drained = false;
+      // Each page is read to its end before anything is yielded. A consumer that stops early would
+      // otherwise leave a page the server already finished sending half read: the client then holds
+      // the call's final status behind the unread messages, and dispose() waits for it forever.
+      let resolvedPage: Awaited<ReturnType<typeof page.toArray>>;
       try {
-        for await (const resolved of page) {
-          received++;
-          const event = resolved.event;
-          if (!event) continue;
-          // fromPosition is inclusive: each page starts with the previous page's last record.
-          const order = cursor ? comparePositions(event.position, cursor) : forwards ? 1 : -1;
-          if (forwards ? order <= 0 : order >= 0) continue;
-          cursor = event.position;
-          advanced = true;
-          yield event;
-        }
-        drained = true;
+        resolvedPage = await page.toArray();
       } catch (error) {
-        throw translateError(error, 'read $all');
-      } finally {
-        // The consumer stopped early: stop the server streaming the rest of the page.
-        if (!drained) await page.cancel().catch(() => undefined);
+        throw this.failed(translateError(error, 'read $all'));
+      }
+      const received = resolvedPage.length;
+      let advanced = false;
+      for (const resolved of resolvedPage) {
+        const event = resolved.event;
+        if (!event) continue;
+        // fromPosition is inclusive: each page starts with the previous page's last record.
+        const order = cursor ? comparePositions(event.position, cursor) : forwards ? 1 : -1;
+        if (forwards ? order <= 0 : order >= 0) continue;
+        cursor = event.position;
+        advanced = true;
+        this.noteSeen(event.position);
+        yield event;
       }
       if (received < pageSize || !advanced) return;
+    }
+  }
+
+  /**
+   * The server went away: what comes back may be another one (a wiped node, a restored backup)
+   * whose positions do not continue these, so what was seen no longer proves anything.
+   */
+  private failed(error: unknown): unknown {
+    if (error instanceof StoreUnavailableError) this.newestSeen = undefined;
+    return error;
+  }
+
+  private noteSeen(position: StorePosition): void {
+    if (!this.newestSeen || comparePositions(position, this.newestSeen) > 0) {
+      this.newestSeen = position;
     }
   }
 
@@ -224,6 +250,22 @@ export class EsdbEventStore implements EventStore {
     return event.position;
   }
 }
+
+/**
+ * EventStoreDB answers an idempotent append (the same event ids already where the append would put
+ * them) with the same Success message as a fresh write: no flag says which it was. Servers since
+ * 20.6 put the stored events' own position in it, older ones and a deleted stream none. A fresh
+ * write always lands after every event that existed when it was sent, so a reported position at or
+ * before the newest one this client had already seen proves the events were stored before; so does
+ * a success without a position. A redelivery stored by another client that this one has not seen yet
+ * is reported as new (nothing is stored twice; only the writer's duplicate count differs).
+ */
+const wasAlreadyStored = (
+  reported: StorePosition | undefined,
+  seenBefore: StorePosition | undefined,
+): boolean =>
+  reported === undefined ||
+  (seenBefore !== undefined && comparePositions(reported, seenBefore) <= 0);
 
 const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision =>
   expected === NO_STREAM ? ESDB_NO_STREAM : expected === ANY ? ESDB_ANY : expected;
