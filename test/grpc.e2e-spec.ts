@@ -229,25 +229,25 @@ describe('gRPC API (comms.tracker.v1.CallTracker)', () => {
     );
     await service.settle();
     for (const operationId of ['dummyId', 'DUMMYID']) {
-      const operation = await unary(tracker, 'GetOperation', { operationId });
-      expect(operation).toMatchObject({ callId: acsCall, type: 'play', status: 'running' });
-      expect(operation.rawOperationIds).toEqual(['dummyId']);
+      const operation = await unary(tracker, 'GetOperation', { operation_id: operationId });
+      expect(operation).toMatchObject({ call_id: acsCall, type: 'play', status: 'running' });
+      expect(operation.raw_operation_ids).toEqual(['dummyId']);
     }
     const byContext = await unary(tracker, 'ListOperations', {
-      callId: acsCall,
+      call_id: acsCall,
       context: 'dummyOperationContext',
     });
-    expect(byContext.operations.map((o: Json) => o.operationContext)).toEqual([
+    expect(byContext.operations.map((o: Json) => o.operation_context)).toEqual([
       'dummyOperationContext',
     ]);
-    const all = await unary(tracker, 'ListOperations', { callId: acsCall });
+    const all = await unary(tracker, 'ListOperations', { call_id: acsCall });
     expect(all.operations).toHaveLength(2);
     await service.post(
       `/api/calls/${acsCall}/operations?action=cancelAllMediaOperations`,
       fixture('acs/cancelallmediaoperations-response.json'),
     );
     await service.settle();
-    expect(await codeOf(unary(tracker, 'GetOperation', { operationId: 'dummyId' }))).toBe(
+    expect(await codeOf(unary(tracker, 'GetOperation', { operation_id: 'dummyId' }))).toBe(
       grpc.status.FAILED_PRECONDITION,
     );
   });

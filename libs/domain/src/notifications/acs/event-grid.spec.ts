@@ -103,6 +103,7 @@ describe('Event Grid deliveries on the ACS endpoint', () => {
     expect(factsOf(ended).map((e) => e.type)).toEqual([
       'CallStateChanged',
       'CallStateChanged',
+      'CallAnswered',
       'CallStateChanged',
       'CallTerminated',
     ]);
