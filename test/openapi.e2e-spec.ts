@@ -51,11 +51,17 @@ describe('OpenAPI document and docs page (service on a real port)', () => {
       'GET /health/live',
       'GET /health/ready',
       'GET /metrics',
+      'OPTIONS /api/acs/events',
+      'OPTIONS /api/eventgrid/events',
       'POST /api/acs/events',
       'POST /api/calls',
       'POST /api/calls/{callId}/operations',
+      'POST /api/eventgrid/events',
     ]);
-    const api = operations.filter(({ path }) => path.startsWith('/api/'));
+    // OPTIONS: the CloudEvents validation handshake, answered with headers only
+    const api = operations.filter(
+      ({ path, method }) => path.startsWith('/api/') && method !== 'options',
+    );
     for (const { path, method, op } of api) {
       const where = `${method} ${path}`;
       const success = method === 'post' ? '202' : '200';
@@ -84,6 +90,9 @@ describe('OpenAPI document and docs page (service on a real port)', () => {
     expect(document.paths['/api/calls/{callId}/history'].get.responses['503']).toBeDefined();
     expect(document.paths['/api/calls'].post.security).toEqual([{ graphToken: [] }]);
     expect(document.paths['/api/acs/events'].post.security).toEqual([{ acsToken: [] }]);
+    expect(document.paths['/api/eventgrid/events'].post.security).toEqual([{ eventGridToken: [] }]);
+    expect(document.paths['/api/acs/events'].options.security).toEqual([{}]);
+    expect(document.paths['/api/operations/{operationId}'].get.responses['409']).toBeDefined();
     expect(document.paths['/health/ready'].get.security).toEqual([{}]);
     expect(document.security).toEqual([{ apiKey: [] }, { apiKeyBearer: [] }]);
   });

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ParseResult,
   parseAcsEvents,
@@ -25,7 +26,8 @@ import { invalidRequest } from '../http/problem';
 import { optionalQueryText } from '../http/query-text';
 import { validateBody } from '../http/validate-body';
 import { validId } from '../http/valid-id';
-import { ApiIdParam, ApiIngest } from '../openapi/api-docs.decorators';
+import { ApiIdParam, ApiIngest, ApiProblems } from '../openapi/api-docs.decorators';
+import { ref } from '../openapi/api-schemas';
 import { checkAcsEnvelope } from './dto/acs-envelope';
 import { CommsNotificationsDto } from './dto/graph-notifications.dto';
 import { OperationResponseDto } from './dto/operation-response.dto';
@@ -36,6 +38,14 @@ import { SecretVault } from '../secrets/secret-vault';
 
 const MAX_ACTION_LENGTH = 64;
 const MAX_ORIGIN_LENGTH = 256;
+
+/** Event Grid schema deliveries answer their subscription validation with 200 and its code. */
+const ApiEventGridValidation = () =>
+  ApiResponse({
+    status: 200,
+    description: 'A SubscriptionValidationEvent (Event Grid schema) was in the batch: its code',
+    schema: ref('EventGridValidationReply'),
+  });
 
 /** What Event Grid expects back from an Event Grid schema subscription's validation. */
 export interface EventGridValidationReply {
@@ -81,11 +91,8 @@ export class IngestController {
 
   @Post('acs/events')
   @Authenticate('acs')
-  @ApiIngest(
-    'ACS Call Automation events',
-    'AcsEvents',
-    'A CloudEvents array, one 2021-08-30-preview event object, or an Event Grid delivery (Event Grid or CloudEvents schema; a SubscriptionValidationEvent is answered 200 with its validationResponse).',
-  )
+  @ApiIngest('ACS Call Automation events (or Event Grid deliveries)', 'AcsEvents')
+  @ApiEventGridValidation()
   @HttpCode(HttpStatus.ACCEPTED)
   acs(
     @Body() body: unknown,
@@ -101,11 +108,8 @@ export class IngestController {
    */
   @Post('eventgrid/events')
   @Authenticate('eventGrid')
-  @ApiIngest(
-    'Event Grid deliveries (IncomingCall and the other ACS events)',
-    'AcsEvents',
-    'Event Grid schema or CloudEvents schema, with Event Grid’s Microsoft Entra token; a SubscriptionValidationEvent is answered 200 with its validationResponse.',
-  )
+  @ApiIngest('Event Grid deliveries (Event Grid or CloudEvents schema)', 'AcsEvents')
+  @ApiEventGridValidation()
   @HttpCode(HttpStatus.ACCEPTED)
   eventGrid(
     @Body() body: unknown,
@@ -121,6 +125,14 @@ export class IngestController {
    */
   @Options(['acs/events', 'eventgrid/events'])
   @Authenticate('public')
+  @ApiTags('ingest')
+  @ApiOperation({ summary: 'CloudEvents webhook validation handshake' })
+  @ApiHeader({ name: 'WebHook-Request-Origin', required: true })
+  @ApiResponse({
+    status: 200,
+    description: 'Granted: WebHook-Allowed-Origin and WebHook-Allowed-Rate headers',
+  })
+  @ApiProblems(400)
   @HttpCode(HttpStatus.OK)
   webhookValidation(
     @Headers('webhook-request-origin') origin: string | undefined,
@@ -144,9 +156,15 @@ export class IngestController {
   @ApiIngest(
     "An action's response, as the bot received it",
     'OperationResponseDto',
-    'E.g. `playPromptOperation` with `status: running`, or the ACS `:playAudio` 202 body: gives the operation its start. `?action=` names the action when the body does not (ACS).',
+    'E.g. `playPromptOperation` with `status: running`, or the ACS `:playAudio` 202 body: gives the operation its start.',
   )
   @ApiIdParam('callId', 'The call the operation belongs to')
+  @ApiQuery({
+    name: 'action',
+    required: false,
+    description: 'The action the body answers (playAudio, …) when the body does not say',
+    schema: { type: 'string', maxLength: MAX_ACTION_LENGTH },
+  })
   @HttpCode(HttpStatus.ACCEPTED)
   operationResponse(
     @Param('callId') callId: string,
@@ -184,6 +202,7 @@ export class IngestController {
     if (!result.ok) {
       throw invalidRequest(
         result.errors.map((e) => ({ field: e.path || 'body', problem: e.message })),
+        'invalid_notification',
       );
     }
     const commands = recordCommands(result.notifications, new Date(), this.protect);

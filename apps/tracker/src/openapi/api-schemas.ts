@@ -50,6 +50,11 @@ const RESPONSE_SCHEMAS: Record<string, object> = {
       ),
     },
   },
+  EventGridValidationReply: {
+    type: 'object',
+    required: ['validationResponse'],
+    properties: { validationResponse: { type: 'string' } },
+  },
   AcsEvents: {
     description:
       'What ACS posts: a Call Automation CloudEvents array, or one 2021-08-30-preview event object.',

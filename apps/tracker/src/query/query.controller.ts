@@ -7,6 +7,7 @@ import { notFound, ProblemException } from '../http/problem';
 import { optionalQueryText } from '../http/query-text';
 import { validId } from '../http/valid-id';
 import { ApiIdParam, ApiRead } from '../openapi/api-docs.decorators';
+import { ApiQuery } from '@nestjs/swagger';
 
 /** REST read mirrors for people with curl. Any id form works (`57DAB8B1…` or `57dab8b1-…`). */
 @Controller('api')
@@ -26,14 +27,14 @@ export class QueryController {
 
   /** `?context=X` keeps the operations whose `operationContext` or `clientContext` is X. */
   @Get('calls/:callId/operations')
-  @ApiRead(
-    "The call's operations (`?context=` matches operationContext or clientContext)",
-    'OperationList',
-    400,
-    401,
-    404,
-  )
+  @ApiRead("The call's operations", 'OperationList', 400, 401, 404)
   @ApiIdParam('callId', 'Call id')
+  @ApiQuery({
+    name: 'context',
+    required: false,
+    description: 'Only the operations whose operationContext or clientContext is this',
+    schema: { type: 'string', maxLength: MAX_CONTEXT_LENGTH },
+  })
   operations(
     @Param('callId') callId: string,
     @Query('context') context: unknown,
@@ -59,15 +60,8 @@ export class QueryController {
 
   /** By the tracker's id or by any id the platform gave the operation (any case or dash form). */
   @Get('operations/:operationId')
-  @ApiRead(
-    'One operation (any raw id form; 409 when a raw id names several)',
-    'OperationView',
-    400,
-    401,
-    404,
-    409,
-  )
-  @ApiIdParam('operationId', 'Operation id')
+  @ApiRead('One operation', 'OperationView', 400, 401, 404, 409)
+  @ApiIdParam('operationId', "The tracker's operation id, or any id the platform gave it")
   operation(@Param('operationId') operationId: string): OperationView {
     const found = this.readModel.findOperations(validId('operationId', operationId));
     if (found.length === 0) throw notFound('operation', operationId);

@@ -14,12 +14,16 @@ export const checkAcsEnvelope = (body: unknown): void => {
     return;
   }
   if (body.length === 0) {
-    throw invalidRequest([{ field: 'body', problem: 'must not be an empty array' }]);
+    throw invalidRequest(
+      [{ field: 'body', problem: 'must not be an empty array' }],
+      'invalid_envelope',
+    );
   }
   if (body.length > MAX_NOTIFICATIONS_PER_BATCH) {
-    throw invalidRequest([
-      { field: 'body', problem: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events` },
-    ]);
+    throw invalidRequest(
+      [{ field: 'body', problem: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events` }],
+      'invalid_envelope',
+    );
   }
   body.forEach((event, i) => validateBody(AcsCloudEventDto, event, `[${i}]`));
 };

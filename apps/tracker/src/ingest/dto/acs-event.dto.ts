@@ -7,12 +7,14 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ID_PATTERN, ID_RULE } from '@tracker/domain';
 
 /**
  * One element of the array ACS (or Event Grid) posts: a CloudEvent (`type`, `source`, `time`) or
  * an Event Grid schema event (`eventType`, `topic`, `eventTime`).
  */
+@JSONSchema({ anyOf: [{ required: ['type'] }, { required: ['eventType'] }] })
 export class AcsCloudEventDto {
   @IsString()
   @Matches(ID_PATTERN, { message: `id ${ID_RULE}` })
