@@ -42,6 +42,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** EventStore port on EventStoreDB (gRPC client v6). */
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbSubscription>();
+  /** The newest store position this client has seen (appended, read or delivered). */
+  private newestSeen?: StorePosition;
 
   constructor(private readonly client: EventStoreDBClient) {}
 
@@ -59,6 +61,8 @@ export class EsdbEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     const proposed = events.map(toProposedEvent);
+    // Taken before the request leaves: every event seen so far existed before this append.
+    const seenBefore = this.newestSeen;
     try {
       const result = await this.client.appendToStream(streamId, proposed, {
         expectedRevision: toEsdbExpectedRevision(expectedRevision),
@@ -66,15 +70,21 @@ export class EsdbEventStore implements EventStore {
       // An empty append only checks the expected revision, and ESDB then reports revision 0 even
       // for a missing stream: answer from the stream's head, as the embedded store does.
       if (proposed.length === 0) return await this.streamHead(streamId);
+      const reported = result.position
+        ? { commit: result.position.commit, prepare: result.position.prepare }
+        : undefined;
       // For a batch the server reports the write's position, which need not be the last event's
-      // position as $all reports it; idempotent (already stored) appends may report none at all.
+      // position as $all reports it on every server version: read it back.
       const position =
-        proposed.length === 1 && result.position
-          ? { commit: result.position.commit, prepare: result.position.prepare }
+        proposed.length === 1 && reported
+          ? reported
           : await this.positionOf(streamId, result.nextExpectedRevision);
-      // The server does not say whether an append was idempotent; the ESDB test-server work decides
-      // how to tell (see issue 13). Until then a redelivery racing across instances counts as new.
-      return { nextExpectedRevision: result.nextExpectedRevision, position, alreadyStored: false };
+      this.noteSeen(position);
+      return {
+        nextExpectedRevision: result.nextExpectedRevision,
+        position,
+        alreadyStored: wasAlreadyStored(reported, seenBefore),
+      };
     } catch (error) {
       throw translateError(error, `append to "${streamId}"`, {
         streamId,
@@ -97,6 +107,7 @@ export class EsdbEventStore implements EventStore {
       for await (const resolved of read) {
         if (resolved.event) events.push(toRecordedEvent(resolved.event, resolved.event.position));
       }
+      for (const event of events) this.noteSeen(event.position);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw translateError(error, `read "${streamId}"`);
@@ -123,6 +134,7 @@ export class EsdbEventStore implements EventStore {
         }),
       options.after,
       () => this.subscriptions.delete(subscription),
+      (position) => this.noteSeen(position),
     );
     this.subscriptions.add(subscription);
     return subscription;
@@ -198,6 +210,7 @@ export class EsdbEventStore implements EventStore {
           if (forwards ? order <= 0 : order >= 0) continue;
           cursor = event.position;
           advanced = true;
+          this.noteSeen(event.position);
           yield event;
         }
         drained = true;
@@ -208,6 +221,12 @@ export class EsdbEventStore implements EventStore {
         if (!drained) await page.cancel().catch(() => undefined);
       }
       if (received < pageSize || !advanced) return;
+    }
+  }
+
+  private noteSeen(position: StorePosition): void {
+    if (!this.newestSeen || comparePositions(position, this.newestSeen) > 0) {
+      this.newestSeen = position;
     }
   }
 
@@ -224,6 +243,22 @@ export class EsdbEventStore implements EventStore {
     return event.position;
   }
 }
+
+/**
+ * EventStoreDB answers an idempotent append (the same event ids already where the append would put
+ * them) with the same Success message as a fresh write: no flag says which it was. Servers since
+ * 20.6 put the stored events' own position in it, older ones and a deleted stream none. A fresh
+ * write always lands after every event that existed when it was sent, so a reported position at or
+ * before the newest one this client had already seen proves the events were stored before; so does
+ * a success without a position. A redelivery stored by another client that this one has not seen yet
+ * is reported as new (nothing is stored twice; only the writer's duplicate count differs).
+ */
+const wasAlreadyStored = (
+  reported: StorePosition | undefined,
+  seenBefore: StorePosition | undefined,
+): boolean =>
+  reported === undefined ||
+  (seenBefore !== undefined && comparePositions(reported, seenBefore) <= 0);
 
 const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision =>
   expected === NO_STREAM ? ESDB_NO_STREAM : expected === ANY ? ESDB_ANY : expected;

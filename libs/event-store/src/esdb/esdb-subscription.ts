@@ -13,6 +13,8 @@ export class EsdbSubscription implements StoreSubscription {
     private readonly open: () => AllStreamSubscription,
     private readonly after: StorePosition | undefined,
     private readonly onClose: () => void,
+    /** Told the position of every event delivered. */
+    private readonly onEvent: (position: StorePosition) => void = () => undefined,
   ) {}
 
   [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
@@ -45,7 +47,9 @@ export class EsdbSubscription implements StoreSubscription {
         if (!event || isSystemEvent(event)) continue;
         // Whether the server treats fromPosition as inclusive is not part of its contract.
         if (this.after && comparePositions(event.position, this.after) <= 0) continue;
-        yield toRecordedEvent(event, event.position);
+        const recorded = toRecordedEvent(event, event.position);
+        this.onEvent(recorded.position);
+        yield recorded;
       }
       if (!this.closed) {
         // A live subscription has no natural end: the consumer must resubscribe from its checkpoint.
