@@ -86,10 +86,9 @@ export class EsdbEventStore implements EventStore {
         alreadyStored: wasAlreadyStored(reported, seenBefore),
       };
     } catch (error) {
-      throw translateError(error, `append to "${streamId}"`, {
-        streamId,
-        expected: expectedRevision,
-      });
+      throw this.failed(
+        translateError(error, `append to "${streamId}"`, { streamId, expected: expectedRevision }),
+      );
     }
   }
 
@@ -110,7 +109,7 @@ export class EsdbEventStore implements EventStore {
       for (const event of events) this.noteSeen(event.position);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
-      throw translateError(error, `read "${streamId}"`);
+      throw this.failed(translateError(error, `read "${streamId}"`));
     }
     return events;
   }
@@ -163,7 +162,7 @@ export class EsdbEventStore implements EventStore {
       await Promise.race([read.toArray(), timeout]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      const mapped = translateError(error, 'ping');
+      const mapped = this.failed(translateError(error, 'ping'));
       throw mapped instanceof StoreUnavailableError
         ? mapped
         : new StoreUnavailableError(`EventStoreDB ping failed: ${messageOf(error)}`, error);
@@ -215,13 +214,22 @@ export class EsdbEventStore implements EventStore {
         }
         drained = true;
       } catch (error) {
-        throw translateError(error, 'read $all');
+        throw this.failed(translateError(error, 'read $all'));
       } finally {
         // The consumer stopped early: stop the server streaming the rest of the page.
         if (!drained) await page.cancel().catch(() => undefined);
       }
       if (received < pageSize || !advanced) return;
     }
+  }
+
+  /**
+   * The server went away: what comes back may be another one (a wiped node, a restored backup)
+   * whose positions do not continue these, so what was seen no longer proves anything.
+   */
+  private failed(error: unknown): unknown {
+    if (error instanceof StoreUnavailableError) this.newestSeen = undefined;
+    return error;
   }
 
   private noteSeen(position: StorePosition): void {

@@ -126,17 +126,41 @@ export const describeEventStoreContract = (
         const s = stream();
         const batch = events(3);
         const first = await store.appendToStream(s, batch, NO_STREAM);
+        expect(first.alreadyStored).toBe(false);
         const again = await store.appendToStream(s, batch, NO_STREAM);
-        expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+        expect(again).toEqual({ ...first, alreadyStored: true });
         const next = events(2);
-        await store.appendToStream(s, next, 2n);
+        const written = await store.appendToStream(s, next, 2n);
+        expect(written.alreadyStored).toBe(false);
         const repeated = await store.appendToStream(s, next, 2n);
-        expect(repeated.nextExpectedRevision).toBe(4n);
+        expect(repeated).toEqual({ ...written, nextExpectedRevision: 4n, alreadyStored: true });
         const anyAgain = await store.appendToStream(s, next, ANY);
-        expect(anyAgain.nextExpectedRevision).toBe(4n);
+        expect(anyAgain).toMatchObject({ nextExpectedRevision: 4n, alreadyStored: true });
         expect((await store.readStream(s)).map((e) => e.id)).toEqual(
           [...batch, ...next].map((e) => e.id),
         );
+      });
+
+      it('answers a retry after later writes with the retried events, not the head', async () => {
+        // A writer that caches the state it decided on needs the revision that state is at.
+        const s = stream();
+        await store.appendToStream(s, events(2), NO_STREAM);
+        const retried = events(2);
+        const original = await store.appendToStream(s, retried, 1n);
+        await store.appendToStream(s, events(3), 3n);
+        const retry = await store.appendToStream(s, retried, 1n);
+        expect(retry).toEqual({ ...original, alreadyStored: true });
+        expect(await store.readStream(s)).toHaveLength(7);
+      });
+
+      it('rejects a batch of which only a part is stored there as a conflict', async () => {
+        const s = stream();
+        const [a, b] = events(2);
+        await store.appendToStream(s, [a], NO_STREAM);
+        await expect(store.appendToStream(s, [a, b], NO_STREAM)).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+        expect(await store.readStream(s)).toHaveLength(1);
       });
 
       it('lets exactly one of many concurrent appends at one revision win', async () => {
