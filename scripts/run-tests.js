@@ -3,8 +3,9 @@
  * The test runner behind `npm test` (after typecheck, lint and format): installs the clients other
  * stacks use when missing (scripts/test-tools.js: Python gRPC, protoc, kcat from Debian; and
  * promtool, scripts/promtool.js), makes sure a real Kafka broker is reachable at KAFKA_BROKERS
- * (starting the one in deploy/kafka when none answers, and stopping it afterwards), then runs every
- * jest tier. Extra arguments go to jest.
+ * (starting the one in deploy/kafka when none answers, and stopping it afterwards) and an
+ * EventStoreDB at ESDB_CONNECTION_STRING (starting the protocol test server of
+ * test/support/esdb-server when it is not set), then runs every jest tier. Extra arguments go to jest.
  *
  * It ends with one plain line, alone and last, counted from jest's JSON results:
  *   381 passed, 0 failed, 1 skipped
@@ -16,6 +17,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensureBroker, stopBroker } = require('./kafka-broker');
 const { ensurePromtool } = require('./promtool');
+const { ensureEsdb } = require('./esdb-test-server');
 const { summarise } = require('./test-summary');
 const { ensureTestTools } = require('./test-tools');
 
@@ -26,6 +28,10 @@ const main = async () => {
   const { brokers, startedByUs } = await ensureBroker({});
   process.stdout.write(
     `run-tests: Kafka broker at ${brokers}${startedByUs ? ' (started for this run)' : ''}\n`,
+  );
+  const esdb = await ensureEsdb();
+  process.stdout.write(
+    `run-tests: EventStoreDB at ${esdb.connectionString}${esdb.startedByUs ? ' (protocol test server started for this run)' : ''}\n`,
   );
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jest-results-')), 'r.json');
   let jestStatus = 1;
@@ -42,10 +48,18 @@ const main = async () => {
         `--outputFile=${resultsFile}`,
         ...process.argv.slice(2),
       ],
-      { stdio: 'inherit', env: { ...process.env, KAFKA_BROKERS: brokers } },
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers,
+          ESDB_CONNECTION_STRING: esdb.connectionString,
+        },
+      },
     );
     jestStatus = jest.status ?? 1;
   } finally {
+    await esdb.stop();
     if (startedByUs) await stopBroker();
   }
   let results;

@@ -196,28 +196,27 @@ export class EsdbEventStore implements EventStore {
         fromPosition: cursor ?? (forwards ? START : END),
         maxCount: pageSize,
       });
-      let received = 0;
-      let advanced = false;
-      let drained = false;
+      // Each page is read to its end before anything is yielded. A consumer that stops early would
+      // otherwise leave a page the server already finished sending half read: the client then holds
+      // the call's final status behind the unread messages, and dispose() waits for it forever.
+      let resolvedPage: Awaited<ReturnType<typeof page.toArray>>;
       try {
-        for await (const resolved of page) {
-          received++;
-          const event = resolved.event;
-          if (!event) continue;
-          // fromPosition is inclusive: each page starts with the previous page's last record.
-          const order = cursor ? comparePositions(event.position, cursor) : forwards ? 1 : -1;
-          if (forwards ? order <= 0 : order >= 0) continue;
-          cursor = event.position;
-          advanced = true;
-          this.noteSeen(event.position);
-          yield event;
-        }
-        drained = true;
+        resolvedPage = await page.toArray();
       } catch (error) {
         throw this.failed(translateError(error, 'read $all'));
-      } finally {
-        // The consumer stopped early: stop the server streaming the rest of the page.
-        if (!drained) await page.cancel().catch(() => undefined);
+      }
+      const received = resolvedPage.length;
+      let advanced = false;
+      for (const resolved of resolvedPage) {
+        const event = resolved.event;
+        if (!event) continue;
+        // fromPosition is inclusive: each page starts with the previous page's last record.
+        const order = cursor ? comparePositions(event.position, cursor) : forwards ? 1 : -1;
+        if (forwards ? order <= 0 : order >= 0) continue;
+        cursor = event.position;
+        advanced = true;
+        this.noteSeen(event.position);
+        yield event;
       }
       if (received < pageSize || !advanced) return;
     }
