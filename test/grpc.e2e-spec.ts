@@ -1,12 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import {
-  CALL_TRACKER_PROTO_PATH,
-  HEALTH_PROTO_PATH,
-  PROTO_LOADER_OPTIONS,
-  PROTO_ROOT,
-} from '@tracker/contracts';
+import { PROTO_LOADER_OPTIONS } from '@tracker/contracts';
 import { Projection } from '@tracker/read-model';
+import { Client, loaded, unary } from './support/grpc-client';
 import { fixture, RunningService, startService } from './support/running-service';
 
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
@@ -15,22 +11,6 @@ const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
 const OPERATION_RAW = '0FE0623FD62842EDB4BD8AC290072CC5';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Client = grpc.Client & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const definition = protoLoader.loadSync([CALL_TRACKER_PROTO_PATH, HEALTH_PROTO_PATH], {
-  ...PROTO_LOADER_OPTIONS,
-  includeDirs: [PROTO_ROOT],
-});
-const loaded = grpc.loadPackageDefinition(definition) as Json;
-
-/** A unary call as a promise; rejects with the grpc-js ServiceError. */
-const unary = (client: Client, method: string, request: Json): Promise<Json> =>
-  new Promise((resolve, reject) =>
-    client[method](request, (error: grpc.ServiceError | null, reply: Json) =>
-      error ? reject(error) : resolve(reply),
-    ),
-  );
-
 const codeOf = (promise: Promise<unknown>): Promise<grpc.status> =>
   promise.then(
     () => {
