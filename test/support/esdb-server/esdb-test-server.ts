@@ -358,16 +358,23 @@ const writeAll = async (
   toResponse: (event: StoredEvent) => streams.ReadResp,
 ): Promise<void> => {
   let cancelled = false;
-  call.once('cancelled', () => (cancelled = true));
+  const onCancelled = () => (cancelled = true);
+  call.once('cancelled', onCancelled);
   for (const event of events) {
     if (cancelled) return;
     if (!call.write(toResponse(event))) {
       await new Promise<void>((resolve) => {
-        call.once('drain', resolve);
-        call.once('cancelled', resolve);
+        const done = () => {
+          call.off('drain', done);
+          call.off('cancelled', done);
+          resolve();
+        };
+        call.on('drain', done);
+        call.on('cancelled', done);
       });
     }
   }
+  call.off('cancelled', onCancelled);
   if (!cancelled) call.end();
 };
 

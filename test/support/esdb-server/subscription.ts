@@ -32,8 +32,13 @@ export const subscribe = (
 
   const waitForDrain = () =>
     new Promise<void>((resolve) => {
-      call.once('drain', resolve);
-      call.once('close', resolve);
+      const done = () => {
+        call.off('drain', done);
+        call.off('close', done);
+        resolve();
+      };
+      call.on('drain', done);
+      call.on('close', done);
     });
 
   const pump = async () => {

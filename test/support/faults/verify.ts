@@ -1,11 +1,14 @@
-import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
+import {
+  EmbeddedEventStore,
+  EsdbEventStore,
+  EventStore,
+  RecordedEvent,
+} from '@tracker/event-store';
 import { Kafka } from 'kafkajs';
 import { readCommitted, Seen, TopicNames } from '../../../libs/fanout/src/testing/kafka-test-kit';
 import type { WorkloadCall } from './workload';
 
-/** Everything in an embedded store file, in global order (the store is opened, read and closed). */
-export const readStoreFile = async (path: string): Promise<RecordedEvent[]> => {
-  const store = EmbeddedEventStore.open({ path });
+const readWhole = async (store: EventStore): Promise<RecordedEvent[]> => {
   try {
     const events: RecordedEvent[] = [];
     for await (const event of store.readAll()) events.push(event);
@@ -14,6 +17,14 @@ export const readStoreFile = async (path: string): Promise<RecordedEvent[]> => {
     await store.close();
   }
 };
+
+/** Everything in an embedded store file, in global order (the store is opened, read and closed). */
+export const readStoreFile = (path: string): Promise<RecordedEvent[]> =>
+  readWhole(EmbeddedEventStore.open({ path }));
+
+/** Every user event of an EventStoreDB, in global order, through the adapter. */
+export const readEsdb = async (connectionString: string): Promise<RecordedEvent[]> =>
+  readWhole(await EsdbEventStore.connect(connectionString));
 
 export interface StoredCalls {
   readonly events: readonly RecordedEvent[];
