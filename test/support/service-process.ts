@@ -128,11 +128,14 @@ export const waitReady = async (service: ServiceProcess, timeoutMs = 45_000): Pr
   }
 };
 
+/** Where a service answers HTTP, whether its own process or one started in the test's process. */
+export type ServiceAddress = Pick<ServiceProcess, 'name' | 'base'>;
+
 /** A reply body as parsed JSON, loosely typed for assertions. */
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const getJson = async (
-  service: ServiceProcess,
+  service: ServiceAddress,
   path: string,
 ): Promise<{ status: number; body: Json }> => {
   const response = await fetch(`${service.base}${path}`, { signal: AbortSignal.timeout(10_000) });
@@ -142,7 +145,7 @@ export const getJson = async (
 
 /** One Prometheus sample of /metrics, or undefined when absent. */
 export const metric = async (
-  service: ServiceProcess,
+  service: ServiceAddress,
   name: string,
 ): Promise<number | undefined> => {
   const response = await fetch(`${service.base}/metrics`, { signal: AbortSignal.timeout(10_000) });

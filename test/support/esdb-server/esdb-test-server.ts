@@ -65,6 +65,8 @@ export class EsdbTestServer {
   private readonly closeOnStop = new Set<() => void>();
   /** Counts of requests served, by method: lets tests see which protocol path the client took. */
   readonly calls = { read: 0, subscribe: 0, append: 0, batchAppend: 0 };
+  /** Append outcomes: written, idempotent (already stored) and refused for a wrong revision. */
+  readonly appends = { written: 0, alreadyStored: 0, wrongExpectedVersion: 0 };
 
   private constructor(private readonly options: EsdbTestServerOptions) {
     this.boundPort = options.port ?? 0;
@@ -268,7 +270,7 @@ export class EsdbTestServer {
         hasStreamExists: () => options!.hasStreamExists(),
         revision: () => (options!.hasRevision() ? options!.getRevision() : undefined),
       });
-      callback(null, appendResponse(this.log.append(name, expected, proposed), expected));
+      callback(null, appendResponse(this.appendCounted(name, expected, proposed), expected));
     });
   }
 
@@ -328,7 +330,7 @@ export class EsdbTestServer {
         }
         if (!request.getIsFinal()) return;
         pending.delete(key);
-        const outcome = this.log.append(write.name, write.expected, write.events);
+        const outcome = this.appendCounted(write.name, write.expected, write.events);
         call.write(batchAppendResponse(answer(request, name), outcome, write.expected));
       } catch (error) {
         pending.delete(key);
@@ -344,6 +346,14 @@ export class EsdbTestServer {
     });
     call.on('error', () => undefined);
     call.on('end', () => call.end());
+  }
+
+  private appendCounted(...args: Parameters<EventLog['append']>): ReturnType<EventLog['append']> {
+    const outcome = this.log.append(...args);
+    if (outcome.kind === 'wrong_expected_version') this.appends.wrongExpectedVersion += 1;
+    else if (outcome.written > 0) this.appends.written += 1;
+    else if (args[2].length > 0) this.appends.alreadyStored += 1;
+    return outcome;
   }
 
   private get maxAppendSize(): number {

@@ -1,10 +1,10 @@
 import { testKafka, TopicNames } from '../../../libs/fanout/src/testing/kafka-test-kit';
-import { eventually, getJson, Json, metric, ServiceProcess } from '../service-process';
+import { eventually, getJson, Json, metric, ServiceAddress } from '../service-process';
 import { concernsOperation, latestByKey, readTopics, summarise, topicProblems } from './verify';
 import type { WorkloadCall } from './workload';
 
 /** Waits until the read model has projected everything stored (the store head is shared). */
-export const projectionSettled = (service: ServiceProcess, timeoutMs = 20_000) =>
+export const projectionSettled = (service: ServiceAddress, timeoutMs = 20_000) =>
   eventually(
     `${service.name}'s projection lag 0`,
     () => metric(service, 'tracker_projection_lag'),
@@ -13,7 +13,7 @@ export const projectionSettled = (service: ServiceProcess, timeoutMs = 20_000) =
   );
 
 /** Waits until this instance's publisher runs and everything stored is committed to Kafka. */
-export const fanoutSettled = (service: ServiceProcess, timeoutMs = 30_000) =>
+export const fanoutSettled = (service: ServiceAddress, timeoutMs = 30_000) =>
   eventually(
     `${service.name}'s fan-out to catch up`,
     async () => (await getJson(service, '/health/ready')).body?.checks?.fanout,
@@ -22,7 +22,7 @@ export const fanoutSettled = (service: ServiceProcess, timeoutMs = 30_000) =>
   );
 
 /** Each call's view as the service's REST API returns it. */
-export const callViews = async (service: ServiceProcess, calls: readonly WorkloadCall[]) => {
+export const callViews = async (service: ServiceAddress, calls: readonly WorkloadCall[]) => {
   const views = new Map<string, Json>();
   for (const call of calls) {
     const reply = await getJson(service, `/api/calls/${call.callId}`);
