@@ -17,6 +17,7 @@ import {
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { phaseEsdb } from './esdb-phase';
 import { seqOfPayload } from './lib/payloads';
 import {
   CpuAccount,
@@ -51,7 +52,7 @@ const envNumber = (name: string, fallback: number): number => {
 const SCALE = envNumber('BENCH_SCALE', quick ? 0.25 : 1);
 const cfg = {
   scale: SCALE,
-  phases: (process.env.BENCH_PHASES ?? 'ingest,fanout,rebuild,memory')
+  phases: (process.env.BENCH_PHASES ?? 'ingest,fanout,rebuild,memory,esdb')
     .split(',')
     .map((s) => s.trim()),
   brokers: process.env.KAFKA_BROKERS || '127.0.0.1:19600',
@@ -889,6 +890,49 @@ const machine = () => ({
     'the load generator, the service (or baseline), the Kafka broker (JVM) and this orchestrator all run on the same machine and share its cores; no pinning',
 });
 
+// ---------------------------------------------------------------------------------------------
+// Phase 5: the EventStoreDB path, over the protocol test server (bench/esdb-phase.ts)
+
+const runEsdbPhase = async (loadgen: IpcClient) => {
+  const dir = join(workDir, 'esdb');
+  mkdirSync(dir, { recursive: true });
+  let services = 0;
+  const result = await phaseEsdb({
+    say,
+    cleanups,
+    sleep,
+    kafkaEnv: kafkaEnv(`${prefix}.esdb`),
+    startService: (label, env) =>
+      startService(label, join(dir, 'unused.db'), join(dir, `read-model-${++services}.db`), env),
+    measureIngest: (label, service) =>
+      measureIngest(loadgen, label, service.httpPort, runId + 5, service.pid),
+  });
+  const label = 'esdb test server';
+  const embeddedIngest = (report.ingest as { service?: { closed: ClosedResult } } | undefined)
+    ?.service?.closed.notificationsPerSecond;
+  const embeddedFanout = (report.fanout as { service?: { eventsPerSecond: number } } | undefined)
+    ?.service?.eventsPerSecond;
+  row({
+    phase: label,
+    figure: 'ingest saturation (notifications/s)',
+    value: fmt(result.ingestNotificationsPerSecond),
+    baseline: embeddedIngest === undefined ? '—' : `${fmt(embeddedIngest)} embedded`,
+    ratio: embeddedIngest ? pct(result.ingestNotificationsPerSecond / embeddedIngest) : '—',
+  });
+  row({ phase: label, figure: 'ingest p99 at saturation', value: ms(result.ingestP99Ms) });
+  row({
+    phase: label,
+    figure: `fan-out catch-up (events/s, ${fmt(result.fanout.events)} events)`,
+    value: fmt(result.fanout.eventsPerSecond),
+    baseline: embeddedFanout === undefined ? '—' : `${fmt(embeddedFanout)} embedded`,
+    ratio: embeddedFanout ? pct(result.fanout.eventsPerSecond / embeddedFanout) : '—',
+  });
+  report.esdb = {
+    ...result,
+    note: "STORE=esdb over the EventStoreDB protocol test server (in memory, one Node process): the cost of the service's EventStoreDB path, not EventStoreDB's speed.",
+  };
+};
+
 const main = async () => {
   const m = machine();
   say(
@@ -901,7 +945,7 @@ const main = async () => {
   report.machine = m;
   report.config = cfg;
 
-  const needsKafka = cfg.phases.includes('fanout') || cfg.phases.includes('memory');
+  const needsKafka = ['fanout', 'memory', 'esdb'].some((p) => cfg.phases.includes(p));
   if (needsKafka) {
     say(`Kafka at ${cfg.brokers}`);
     const b = await kafkaBroker.ensureBroker({ brokers: cfg.brokers });
@@ -981,6 +1025,7 @@ const main = async () => {
       report.rebuild = r;
     });
     await phase('memory', () => phaseMemory(loadgen));
+    await phase('esdb', () => runEsdbPhase(loadgen));
   } finally {
     await cleanupAll();
     if (!cfg.keep) rmSync(workDir, { recursive: true, force: true });
