@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EsdbTestServer } from './support/esdb-server';
-import { callViews, projectionSettled } from './support/faults/service-checks';
+import { callViews, projectionSettled } from './support/faults/settle';
 import { readEsdb, storeProblems, summarise } from './support/faults/verify';
 import { buildWorkload, Ledger, postBatch, STEPS_PER_CALL } from './support/faults/workload';
 import { metric, ServiceProcess, spawnService, waitReady } from './support/service-process';

@@ -11,7 +11,7 @@ import {
   expectTopicsMatchStore,
   fanoutSettled,
   projectionSettled,
-} from './support/faults/service-checks';
+} from './support/faults/settle';
 import { readEsdb, storeProblems, summarise } from './support/faults/verify';
 import { buildWorkload, Ledger, runLoad, STEPS_PER_CALL } from './support/faults/workload';
 import { Client, loaded, unary } from './support/grpc-client';
