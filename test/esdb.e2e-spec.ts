@@ -88,10 +88,10 @@ describe('the service on EventStoreDB (protocol test server)', () => {
       expect(call).toMatchObject({ callId: CALL, state: 'established' });
       const operation = (await service.get(`/api/operations/${OPERATION}`)).body;
       expect(operation).toMatchObject({ operationId: OPERATION, status: 'completed' });
-      const viaGrpc = await unary(tracker, 'GetCall', { callId: CALL });
-      expect(JSON.parse(viaGrpc.viewJson)).toEqual(call);
-      expect(await unary(tracker, 'GetOperation', { operationId: OPERATION })).toMatchObject({
-        operationId: OPERATION,
+      const viaGrpc = await unary(tracker, 'GetCall', { call_id: CALL });
+      expect(JSON.parse(viaGrpc.view_json)).toEqual(call);
+      expect(await unary(tracker, 'GetOperation', { operation_id: OPERATION })).toMatchObject({
+        operation_id: OPERATION,
         status: 'completed',
       });
       const stored = summarise(await readEsdb(server.connectionString));
