@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { CallProjector } from '@tracker/read-model';
+import { Projection } from '@tracker/read-model';
 import { serviceKafkaEnv, topicNames } from '../libs/fanout/src/testing/kafka-test-kit';
 import { EsdbTestServer } from './support/esdb-server';
 import {
@@ -88,10 +88,10 @@ describe('the service on EventStoreDB (protocol test server)', () => {
       expect(call).toMatchObject({ callId: CALL, state: 'established' });
       const operation = (await service.get(`/api/operations/${OPERATION}`)).body;
       expect(operation).toMatchObject({ operationId: OPERATION, status: 'completed' });
-      const viaGrpc = await unary(tracker, 'GetCall', { callId: CALL });
-      expect(JSON.parse(viaGrpc.viewJson)).toEqual(call);
-      expect(await unary(tracker, 'GetOperation', { operationId: OPERATION })).toMatchObject({
-        operationId: OPERATION,
+      const viaGrpc = await unary(tracker, 'GetCall', { call_id: CALL });
+      expect(JSON.parse(viaGrpc.view_json)).toEqual(call);
+      expect(await unary(tracker, 'GetOperation', { operation_id: OPERATION })).toMatchObject({
+        operation_id: OPERATION,
         status: 'completed',
       });
       const stored = summarise(await readEsdb(server.connectionString));
@@ -156,7 +156,7 @@ describe('the service on EventStoreDB (protocol test server)', () => {
     note('restart: second settled');
     const views = await callViews({ name: 'second', base: second.base }, calls);
     // the read model resumed from its checkpoint: it projected only what came after it
-    const projected = second.app.get(CallProjector).status.projectedEvents;
+    const projected = second.app.get(Projection).status.projectedEvents;
     await second.stop();
     note('restart: second stopped');
 
