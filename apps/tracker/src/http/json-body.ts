@@ -53,12 +53,16 @@ const problem = (path: JsonPath, text: string): FieldProblem => ({
 export const parseJsonBody = (body: Buffer, contentType?: string): unknown => {
   const charset = contentType === undefined ? undefined : charsetOf(contentType);
   if (charset !== undefined && !UTF8_LABELS.has(charset)) throw unsupportedMediaType(contentType);
-  if (body.length === 0) throw invalidRequest([{ field: 'body', problem: 'must not be empty' }]);
-  if (!isUtf8(body)) throw invalidRequest([invalidUtf8(body)]);
+  if (body.length === 0)
+    throw invalidRequest([{ field: 'body', problem: 'must not be empty' }], 'malformed_body');
+  if (!isUtf8(body)) throw invalidRequest([invalidUtf8(body)], 'malformed_body');
   const value = parseText(body.toString('utf8'));
   if (hasNonFiniteNumber(value)) {
     const at = findInJson(value, (v) => typeof v === 'number' && !Number.isFinite(v))!;
-    throw invalidRequest([problem(at, `${FINITE_NUMBER_RULE} (this one is beyond ±1.8e308)`)]);
+    throw invalidRequest(
+      [problem(at, `${FINITE_NUMBER_RULE} (this one is beyond ±1.8e308)`)],
+      'malformed_body',
+    );
   }
   return value;
 };
@@ -89,7 +93,7 @@ const parseText = (text: string): unknown => {
     return JSON.parse(text.startsWith(BOM) ? text.slice(1) : text);
   } catch {
     // Not V8's message: it quotes the body back.
-    throw invalidRequest([{ field: 'body', problem: 'is not valid JSON' }]);
+    throw invalidRequest([{ field: 'body', problem: 'is not valid JSON' }], 'malformed_body');
   }
 };
 
