@@ -20,8 +20,9 @@ export interface AppConfig {
     | { readonly kind: 'esdb'; readonly connectionString: string };
   readonly readModelPath: string;
   /**
-   * `thread`: the read model is projected in a thread of its own, off the event loop that answers
-   * HTTP. `inline` (default until the thread is proven under the whole suite): in the same thread.
+   * `thread` (default): the read model is projected in a thread of its own, off the event loop that
+   * answers HTTP. `inline`: in the same thread (the in-process tests, where a worker would load the
+   * TypeScript sources again).
    */
   readonly projection: 'thread' | 'inline';
   readonly deadlines: {
@@ -354,7 +355,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
         ? { kind: 'esdb', connectionString }
         : { kind: 'embedded', path: read.string('STORE_PATH', './data/events.db') },
     readModelPath: read.string('READ_MODEL_PATH', './data/read-model.db'),
-    projection: read.oneOf('PROJECTION', 'inline', ['thread', 'inline']),
+    projection: read.oneOf('PROJECTION', 'thread', ['thread', 'inline']),
     deadlines: {
       checkIntervalMs: read.integer('DEADLINE_CHECK_INTERVAL_MS', 1000, 10, 3_600_000),
       bounds: {
