@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CALL_TRACKER_PROTO_PATH, PROTO_LOADER_OPTIONS, PROTO_ROOT } from '@tracker/contracts';
 import { EmbeddedEventStore } from '@tracker/event-store';
 import { SecretVault } from '../apps/tracker/src/secrets/secret-vault';
+import { projectionSettled } from './support/faults/settle';
 import {
   readCommitted,
   serviceKafkaEnv,
@@ -89,6 +90,9 @@ describe('a planted recording token never leaves the store in clear', () => {
       expect(await send('/api/calls', completed.slice(0, completed.indexOf(token) + 20))).toBe(400);
       expect(await send(`/api/calls/${CALL}`, '', { 'x-api-key': token })).toBe(401);
       expect(await send(`/api/calls/${CALL}`, '', { authorization: `Bearer ${token}` })).toBe(401);
+
+      // The read model follows the store from its own thread: let it catch up before reading.
+      await projectionSettled(service);
 
       // Ways out over HTTP.
       for (const path of [
