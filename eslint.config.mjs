@@ -26,6 +26,24 @@ export default tseslint.config(
     },
   },
   {
+    // A package uses another through its library alias (@tracker/...), never by a relative path
+    // into that package's sources.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '**/apps/**', '**/libs/**'],
+              message: "Import the package's library (@tracker/...) instead of its files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The pure domain must stay free of Nest, store and Kafka imports.
     files: ['libs/domain/**/*.ts'],
     rules: {

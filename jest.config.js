@@ -14,7 +14,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@tracker/(domain|event-store|read-model|fanout|contracts)$': '<rootDir>/libs/$1/src',
+  '^@tracker/domain/testing$': '<rootDir>/libs/domain/src/testing',
+  '^@tracker/(domain|event-store|read-model|fanout|contracts|config)$': '<rootDir>/libs/$1/src',
 };
 const tier = (displayName, testRegex) => ({
   displayName,

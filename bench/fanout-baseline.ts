@@ -12,7 +12,7 @@
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
 import { PRODUCER_RETRY } from '@tracker/fanout';
-import { CallRecordMapper } from '../apps/tracker/src/fanout/call-records';
+import { CallRecordMapper } from '@tracker/fanout';
 import { serveIpc } from './lib/procs';
 import { nowMs, round } from './lib/stats';
 

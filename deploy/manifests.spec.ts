@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig } from '../apps/tracker/src/config/config';
+import { CONFIG_VARIABLES, loadConfig } from '@tracker/config';
 import { fanoutTopics } from '../apps/tracker/src/fanout/fanout-topics';
 
 /**
  * The production topology in deploy/ against the service itself: the tracker's manifests set only
- * variables it accepts (apps/tracker/src/config/config.ts) and load as a valid configuration, and
+ * variables it accepts (libs/config/src/config.ts) and load as a valid configuration, and
  * the Kafka topics are exactly the ones the service uses, with the settings docs/kafka.md requires
  * (apps/tracker/src/fanout/fanout-topics.ts). Nothing here is applied to a cluster.
  */

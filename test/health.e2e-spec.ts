@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { loadConfig } from '../apps/tracker/src/config/config';
+import { loadConfig } from '@tracker/config';
 import { createApp } from '../apps/tracker/src/create-app';
 
 describe('health endpoints (service on a real port)', () => {

@@ -3,7 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { callEventSchema, callStateSchema, operationStateSchema } from '@tracker/contracts';
 import { RecordedEvent } from '@tracker/event-store';
-import { ceId } from '../apps/tracker/src/fanout/call-records';
+import { ceId } from '@tracker/fanout';
 import { serviceKafkaEnv, topicNames, TopicNames } from '../libs/fanout/src/testing/kafka-test-kit';
 import { requireTool } from './support/grpc/python-client';
 import { KcatRecord, kcatReadAtLeast } from './support/kafka/kcat';

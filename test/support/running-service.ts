@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { Projection } from '@tracker/read-model';
-import { loadConfig } from '../../apps/tracker/src/config/config';
+import { loadConfig } from '@tracker/config';
 import { createApp } from '../../apps/tracker/src/create-app';
 import { freePort } from './service-process';
 

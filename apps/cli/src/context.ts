@@ -5,7 +5,7 @@ import {
   EventStore,
   RecordedEvent,
 } from '@tracker/event-store';
-import { AppConfig, ConfigError, loadConfig } from '../../tracker/src/config/config';
+import { AppConfig, ConfigError, loadConfig } from '@tracker/config';
 import { CliError, UsageError } from './args';
 
 /** The service's configuration, from the same environment variables. */

@@ -4,7 +4,7 @@
  * for a usage error, 1 for a failure while running.
  */
 import { EventStore } from '@tracker/event-store';
-import type { AppConfig } from '../../tracker/src/config/config';
+import type { AppConfig } from '@tracker/config';
 import {
   CliError,
   expectPositionals,

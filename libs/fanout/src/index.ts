@@ -1,3 +1,4 @@
+export * from './call-records';
 export * from './fanout-record';
 export * from './kafka-publisher';
 export * from './progress';

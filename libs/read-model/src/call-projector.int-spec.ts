@@ -10,16 +10,9 @@ import {
   toOperationViews,
 } from '@tracker/domain';
 import { EmbeddedEventStore, NO_STREAM, RecordedEvent } from '@tracker/event-store';
-import { fixture } from '../../domain/src/testing/fixtures';
-import { history } from '../../domain/src/testing/decider-spec';
-import {
-  at,
-  botCommand,
-  CALL,
-  graphCommand,
-  participant,
-  roster,
-} from '../../domain/src/testing/inputs';
+import { fixture } from '@tracker/domain/testing';
+import { history } from '@tracker/domain/testing';
+import { at, botCommand, CALL, graphCommand, participant, roster } from '@tracker/domain/testing';
 import { CallProjector, CallProjectorOptions } from './call-projector';
 import { CALLS_PROJECTION, ReadModelStore } from './read-model.store';
 import { toEventData } from './stored-call-event';

@@ -4,3 +4,4 @@ export * from './read-model.store';
 export * from './state-cache';
 export * from './stored-call-event';
 export * from './read-model-lock';
+export * from './call-state-folder';

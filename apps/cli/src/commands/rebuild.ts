@@ -7,7 +7,7 @@ import {
   ReadModelLocked,
   ReadModelStore,
 } from '@tracker/read-model';
-import type { AppConfig } from '../../../tracker/src/config/config';
+import type { AppConfig } from '@tracker/config';
 import { UsageError } from '../args';
 import { chunks, headTotal } from '../context';
 import { progressBar } from '../progress';

@@ -8,9 +8,8 @@ import {
   RecordedEvent,
   StorePosition,
 } from '@tracker/event-store';
-import { ensureTopics, FanoutRecord } from '@tracker/fanout';
-import type { AppConfig } from '../../../tracker/src/config/config';
-import { CallRecordMapper } from '../../../tracker/src/fanout/call-records';
+import { CallRecordMapper, ensureTopics, FanoutRecord } from '@tracker/fanout';
+import type { AppConfig } from '@tracker/config';
 import { UsageError } from '../args';
 import { chunks, eventTime, headTotal } from '../context';
 import { progressBar } from '../progress';

@@ -13,9 +13,8 @@ import {
   NO_STREAM,
   WrongExpectedRevisionError,
 } from '@tracker/event-store';
-import { toEventData } from '@tracker/read-model';
+import { CallStateFolder, toEventData } from '@tracker/read-model';
 import { IngestCounters } from '../ingest/ingest-counters';
-import { CallStateFolder } from './call-state-folder';
 import { backoffDelayMs, CONFLICT_BACKOFF } from './retry-backoff';
 import { StreamContendedError } from './stream-contended.error';
 

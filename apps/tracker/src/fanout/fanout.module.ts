@@ -11,7 +11,7 @@ import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { KafkaPublisher, PublisherLeadership } from '@tracker/fanout';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
-import { CallRecordMapper } from './call-records';
+import { CallRecordMapper } from '@tracker/fanout';
 import { publishedObserver } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
 

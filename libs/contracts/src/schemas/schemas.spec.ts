@@ -21,9 +21,8 @@ import {
   type ParseResult,
 } from '@tracker/domain';
 import type { EventStore, RecordedEvent } from '@tracker/event-store';
-import type { FanoutRecord } from '@tracker/fanout';
-import { CallRecordMapper, eventValue } from '../../../../apps/tracker/src/fanout/call-records';
-import { fixture } from '../../../domain/src/testing/fixtures';
+import { CallRecordMapper, eventValue, type FanoutRecord } from '@tracker/fanout';
+import { fixture } from '@tracker/domain/testing';
 import {
   ACS_CALL,
   acsEvent,
@@ -35,7 +34,7 @@ import {
   operationNotification,
   participant,
   roster,
-} from '../../../domain/src/testing/inputs';
+} from '@tracker/domain/testing';
 import { callEventSchema, callStateSchema, operationStateSchema, SCHEMA_PATHS } from '.';
 
 // --- realistic lifecycles, decided by the domain from the sample payloads -----------------------

@@ -7,9 +7,8 @@ import {
   withoutProtectedSecrets,
 } from '@tracker/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
-import type { FanoutRecord } from '@tracker/fanout';
-import { toCallEvent } from '@tracker/read-model';
-import { CallStateFolder } from '../calls/call-state-folder';
+import type { FanoutRecord } from './fanout-record';
+import { CallStateFolder, toCallEvent } from '@tracker/read-model';
 
 export interface CallTopics {
   readonly callState: string;

@@ -1,6 +1,7 @@
 import { CallState, evolve, evolveAll, initialCallState } from '@tracker/domain';
 import { EventStore, RecordedEvent } from '@tracker/event-store';
-import { StateCache, toCallEvent } from '@tracker/read-model';
+import { StateCache } from './state-cache';
+import { toCallEvent } from './stored-call-event';
 
 export interface FoldedCall {
   readonly state: CallState;
