@@ -53,8 +53,6 @@ export class ProjectionThread extends Projection {
     const worker = new Worker(entry, {
       workerData: this.data,
       execArgv: loadersFor(entry),
-      // swc instead of tsc when ts-node loads the sources: the thread starts in about a second.
-      env: { ...process.env, TS_NODE_SWC: 'true' },
     });
     this.worker = worker;
     worker.on('message', (message: FromProjection) => this.receive(message));
