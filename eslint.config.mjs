@@ -44,6 +44,30 @@ export default tseslint.config(
     },
   },
   {
+    // The write side and the fan-out never read the read model: they fold call streams themselves.
+    files: [
+      'libs/call-stream/**/*.ts',
+      'libs/fanout/**/*.ts',
+      'apps/tracker/src/calls/call-command*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@tracker/read-model', message: 'The write side never reads the read model.' },
+          ],
+          patterns: [
+            {
+              group: ['**/src/**', '**/apps/**', '**/libs/**'],
+              message: "Import the package's library (@tracker/...) instead of its files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The pure domain must stay free of Nest, store and Kafka imports.
     files: ['libs/domain/**/*.ts'],
     rules: {
@@ -56,6 +80,7 @@ export default tseslint.config(
             '@eventstore/*',
             'libsql',
             '@tracker/event-store',
+            '@tracker/call-stream',
             '@tracker/read-model',
             '@tracker/fanout',
             'fs',

@@ -15,7 +15,8 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@tracker/domain/testing$': '<rootDir>/libs/domain/src/testing',
-  '^@tracker/(domain|event-store|read-model|fanout|contracts|config)$': '<rootDir>/libs/$1/src',
+  '^@tracker/(domain|event-store|call-stream|read-model|fanout|contracts|config)$':
+    '<rootDir>/libs/$1/src',
 };
 const tier = (displayName, testRegex) => ({
   displayName,

@@ -13,6 +13,7 @@ import { Kafka, logLevel, Message } from 'kafkajs';
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
 import { PRODUCER_RETRY } from '@tracker/fanout';
 import { CallRecordMapper } from '@tracker/fanout';
+import { CallStateFolder } from '@tracker/call-stream';
 import { serveIpc } from './lib/procs';
 import { nowMs, round } from './lib/stats';
 
@@ -32,7 +33,7 @@ async function run(args: Args) {
     callEvents: `${args.prefix}.call-events`,
   };
   const store = EmbeddedEventStore.open({ path: args.storePath });
-  const mapper = new CallRecordMapper(store, topics);
+  const mapper = new CallRecordMapper(topics, new CallStateFolder(store));
   const transactions: Array<{ topicMessages: { topic: string; messages: Message[] }[] }> = [];
   let records = 0;
   let events = 0;

@@ -2,7 +2,7 @@
  * Fills an embedded event store with N realistic call histories, fast enough for a bench run.
  *
  * The histories are the service's own: two template calls (a whole life of 7 notifications ending
- * terminated, and a call still established after 5) are decided by CallCommandService, exactly as
+ * terminated, and a call still established after 5) are decided by the call-stream command handler, exactly as
  * ingest would store them. Each of the N calls is a copy of a template with its ids (call id in
  * every spelling, operation ids, participant and context ids, event ids) replaced, appended with
  * the store's public API (durable group commits). Deciding 100,000 calls one by one would take
@@ -14,9 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callStreamName, parseGraphNotifications, recordCommands } from '@tracker/domain';
 import { EmbeddedEventStore, EventData, NO_STREAM } from '@tracker/event-store';
-import { CallCommandService } from '../apps/tracker/src/calls/call-command.service';
-import { IngestCounters } from '../apps/tracker/src/ingest/ingest-counters';
-import { TrackerMetrics } from '../apps/tracker/src/metrics/tracker-metrics';
+import { CallCommandHandler, CallStateFolder } from '@tracker/call-stream';
 import {
   callIdOf,
   canonicalCallId,
@@ -49,7 +47,7 @@ const template = async (run: number, steps: number): Promise<Template> => {
       items.push(notification(run, SENTINEL, step, step + 1));
     const parsed = parseGraphNotifications(graphBatch(items));
     if (!parsed.ok) throw new Error(`fill: bad payload ${JSON.stringify(parsed.errors)}`);
-    await new CallCommandService(scratch, new IngestCounters(new TrackerMetrics())).execute(
+    await new CallCommandHandler(scratch, new CallStateFolder(scratch)).execute(
       callId,
       recordCommands(parsed.notifications, new Date(Date.now() - 60_000)),
     );

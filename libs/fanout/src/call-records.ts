@@ -6,9 +6,9 @@ import {
   uuidV5,
   withoutProtectedSecrets,
 } from '@tracker/domain';
-import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
+import { formatPosition, RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from './fanout-record';
-import { CallStateFolder, toCallEvent } from '@tracker/read-model';
+import { CallStateFolder, toCallEvent } from '@tracker/call-stream';
 
 export interface CallTopics {
   readonly callState: string;
@@ -56,18 +56,16 @@ export const eventValue = (event: CallEvent, stored: RecordedEvent) => {
 
 /**
  * Maps each stored call event to its Kafka records: the event itself, the call's full state after
- * it, and the state of the operation it concerns. The state is folded here, from the store, so it
- * is exactly the state at that event whatever the read model is doing.
+ * it, and the state of the operation it concerns. The state comes from the call-stream fold: the
+ * state the writer reached with that very event when it was appended in this process, else folded
+ * from the store, so it is exactly the state at that event whatever the read model is doing.
  */
 export class CallRecordMapper {
-  private readonly folder: CallStateFolder;
-
   constructor(
-    store: EventStore,
     private readonly topics: CallTopics,
-  ) {
-    this.folder = new CallStateFolder(store);
-  }
+    /** The process's fold, shared with its write side (which hands over the states it reached). */
+    private readonly folder: CallStateFolder,
+  ) {}
 
   recordsFor = async (stored: RecordedEvent): Promise<FanoutRecord[]> => {
     const callId = callIdFromStreamName(stored.streamId);

@@ -15,7 +15,7 @@ import { history } from '@tracker/domain/testing';
 import { at, botCommand, CALL, graphCommand, participant, roster } from '@tracker/domain/testing';
 import { CallProjector, CallProjectorOptions } from './call-projector';
 import { CALLS_PROJECTION, ReadModelStore } from './read-model.store';
-import { toEventData } from './stored-call-event';
+import { toEventData } from '@tracker/call-stream';
 
 const quiet = { log: () => undefined, warn: () => undefined };
 

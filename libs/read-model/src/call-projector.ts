@@ -18,9 +18,8 @@ import {
   StoreSubscription,
 } from '@tracker/event-store';
 import { CALLS_PROJECTION, CallWrite, ReadModelStore } from './read-model.store';
-import { CachedState, StateCache } from './state-cache';
+import { CachedState, StateCache, toCallEvent } from '@tracker/call-stream';
 import { Projection, ProjectionStatus } from './projection';
-import { toCallEvent } from './stored-call-event';
 
 export interface ProjectorLogger {
   log(message: string): void;

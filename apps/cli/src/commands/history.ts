@@ -10,7 +10,7 @@ import {
   withoutProtectedSecrets,
 } from '@tracker/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@tracker/event-store';
-import { toCallEvent } from '@tracker/read-model';
+import { toCallEvent } from '@tracker/call-stream';
 import { CliError, UsageError } from '../args';
 import { eventTime } from '../context';
 

@@ -8,6 +8,7 @@ import {
   RecordedEvent,
   StorePosition,
 } from '@tracker/event-store';
+import { CallStateFolder } from '@tracker/call-stream';
 import { CallRecordMapper, ensureTopics, FanoutRecord } from '@tracker/fanout';
 import type { AppConfig } from '@tracker/config';
 import { UsageError } from '../args';
@@ -93,7 +94,7 @@ export const republish = async (
     idempotent: true,
     maxInFlightRequests: 1,
   });
-  const mapper = new CallRecordMapper(store, topics);
+  const mapper = new CallRecordMapper(topics, new CallStateFolder(store));
   const total = callId
     ? (await store.readStream(callStreamName(callId))).length
     : from.kind === 'position'

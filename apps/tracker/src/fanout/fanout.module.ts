@@ -12,6 +12,7 @@ import { KafkaPublisher, PublisherLeadership } from '@tracker/fanout';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { CallRecordMapper } from '@tracker/fanout';
+import { CallStateFolder } from '@tracker/call-stream';
 import { publishedObserver } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
 
@@ -19,6 +20,7 @@ const createLeadership = (
   config: AppConfig,
   store: EventStore,
   metrics: TrackerMetrics,
+  folder: CallStateFolder,
 ): PublisherLeadership | null => {
   const logger = new Logger('Fanout');
   const kafka = config.kafka;
@@ -36,7 +38,7 @@ const createLeadership = (
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
   });
   const topics = fanoutTopics(kafka);
-  const recordsFor = new CallRecordMapper(store, kafka.topics).recordsFor;
+  const recordsFor = new CallRecordMapper(kafka.topics, folder).recordsFor;
   const onPublished = publishedObserver(metrics.registry); // one for every publisher elected here
   return new PublisherLeadership({
     kafka: client,
@@ -66,7 +68,7 @@ const createLeadership = (
   providers: [
     {
       provide: PublisherLeadership,
-      inject: [APP_CONFIG, EVENT_STORE, TrackerMetrics],
+      inject: [APP_CONFIG, EVENT_STORE, TrackerMetrics, CallStateFolder],
       useFactory: createLeadership,
     },
   ],

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { StoreUnavailableError } from '@tracker/event-store';
-import { StreamContendedError } from '../calls/stream-contended.error';
+import { StreamContendedError } from '@tracker/call-stream';
 import { ProblemBody, ProblemException, unavailable } from './problem';
 
 /** Where 4xx answers are counted (tracker_http_rejections_total). */

@@ -1,10 +1,15 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { RecordNotification } from '@tracker/domain';
-import { CallCommandService, CommandOutcome } from '../calls/call-command.service';
+import { CallCommandService } from '../calls/call-command.service';
 import { IngestCounters } from './ingest-counters';
 
+export interface IngestOutcome {
+  readonly accepted: number;
+  readonly duplicates: number;
+}
+
 /** Record every notification of one request; resolves only once all are durably stored. */
-export class IngestNotifications extends Command<CommandOutcome> {
+export class IngestNotifications extends Command<IngestOutcome> {
   constructor(readonly commands: readonly RecordNotification[]) {
     super();
   }
@@ -18,7 +23,7 @@ export class IngestNotificationsHandler implements ICommandHandler<IngestNotific
   ) {}
 
   /** Calls are independent: their appends run together (and share the store's group commit). */
-  async execute({ commands }: IngestNotifications): Promise<CommandOutcome> {
+  async execute({ commands }: IngestNotifications): Promise<IngestOutcome> {
     const byCall = new Map<string, RecordNotification[]>();
     for (const command of commands) {
       const callId = command.data.notification.callId;
@@ -29,7 +34,7 @@ export class IngestNotificationsHandler implements ICommandHandler<IngestNotific
     const outcomes = await Promise.all(
       [...byCall].map(([callId, forCall]) => this.calls.execute(callId, forCall)),
     );
-    const outcome = outcomes.reduce(
+    const outcome = outcomes.reduce<IngestOutcome>(
       (sum, o) => ({
         accepted: sum.accepted + o.accepted,
         duplicates: sum.duplicates + o.duplicates,

@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedEventStore, EsdbEventStore, EVENT_STORE, EventStore } from '@tracker/event-store';
+import { CallStateFolder } from '@tracker/call-stream';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { storeCommitObserver } from './store-metrics';
@@ -17,12 +18,26 @@ const openStore = async (config: AppConfig, metrics: TrackerMetrics): Promise<Ev
   });
 };
 
+/**
+ * With fan-out on, the write side hands the state after each event it appended to the Kafka record
+ * mapper. Enough for the publisher to be some seconds behind at a thousand events a second; past
+ * that the mapper folds from the store, as after a restart.
+ */
+const HAND_OVER_CAPACITY = 20_000;
+
 @Global()
 @Module({
   providers: [
     { provide: EVENT_STORE, inject: [APP_CONFIG, TrackerMetrics], useFactory: openStore },
+    {
+      // The one fold of call streams in this process: the write side and the Kafka mapper share it.
+      provide: CallStateFolder,
+      inject: [EVENT_STORE, APP_CONFIG],
+      useFactory: (store: EventStore, config: AppConfig) =>
+        new CallStateFolder(store, { handOverCapacity: config.kafka ? HAND_OVER_CAPACITY : 0 }),
+    },
   ],
-  exports: [EVENT_STORE],
+  exports: [EVENT_STORE, CallStateFolder],
 })
 export class StoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

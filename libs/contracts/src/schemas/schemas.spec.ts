@@ -21,6 +21,7 @@ import {
   type ParseResult,
 } from '@tracker/domain';
 import type { EventStore, RecordedEvent } from '@tracker/event-store';
+import { CallStateFolder } from '@tracker/call-stream';
 import { CallRecordMapper, eventValue, type FanoutRecord } from '@tracker/fanout';
 import { fixture } from '@tracker/domain/testing';
 import {
@@ -374,11 +375,14 @@ describe('Kafka value schemas', () => {
         readStream: async (_stream: string, options?: { maxCount?: number }) =>
           events.map((e) => e.stored).slice(0, options?.maxCount),
       } as unknown as EventStore;
-      const mapper = new CallRecordMapper(store, {
-        callState: 'comms.call-state.v1',
-        operationState: 'comms.operation-state.v1',
-        callEvents: 'comms.call-events.v1',
-      });
+      const mapper = new CallRecordMapper(
+        {
+          callState: 'comms.call-state.v1',
+          operationState: 'comms.operation-state.v1',
+          callEvents: 'comms.call-events.v1',
+        },
+        new CallStateFolder(store),
+      );
       const validators: Record<string, ValidateFunction> = {
         'comms.call-state.v1': validateCallState,
         'comms.operation-state.v1': validateOperationState,

@@ -20,6 +20,11 @@ export class StateCache {
     return entry;
   }
 
+  /** The entry without making it the most recently used. */
+  peek(key: string): CachedState | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: string, entry: CachedState): void {
     this.entries.delete(key);
     this.entries.set(key, entry);
