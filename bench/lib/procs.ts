@@ -107,6 +107,16 @@ export interface ServiceOptions {
   readonly label: string;
 }
 
+/**
+ * BENCH_PROFILE=<dir>: the service writes V8 CPU profiles there (one per thread, on exit), for
+ * `node bench/profile-summary.js <dir>`.
+ */
+const profileArgs = (options: ServiceOptions): string[] => {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(dir, options.label.replace(/[^\w-]+/g, '_'))}`];
+};
+
 export class ServiceProcess {
   private output = '';
   readonly exited: Promise<number | null>;
@@ -144,7 +154,7 @@ export class ServiceProcess {
     const grpcPort = await freePort();
     const child = spawn(
       process.execPath,
-      [...TS_NODE_ARGS, join(repoRoot, 'apps/tracker/src/main.ts')],
+      [...TS_NODE_ARGS, ...profileArgs(options), join(repoRoot, 'apps/tracker/src/main.ts')],
       {
         cwd: repoRoot,
         env: {

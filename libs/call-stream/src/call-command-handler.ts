@@ -31,9 +31,10 @@ export interface CallCommandHandlerOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The write side of a call stream: load the call's state, decide, append with the stream's
- * revision as the expected one, and on a conflict (another request or instance wrote first) reload
- * and decide again after a jittered backoff. A stream still contended after every attempt is a
+ * The write side of a call stream: take the call's state (cached, else folded from the store),
+ * decide, append with the state's revision as the expected one, and on a conflict (another
+ * instance wrote first, or the cached state was behind) read what is new and decide again after a
+ * jittered backoff. A stream still contended after every attempt is a
  * StreamContendedError.
  *
  * All commands for one call are decided in order and appended together: one append per call.
@@ -78,7 +79,8 @@ export class CallCommandHandler {
   ): Promise<CommandOutcome> {
     const stream = callStreamName(callId);
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.folder.latest(stream);
+      // After a conflict, what the other writer appended is read before deciding again.
+      const { state, revision } = await this.folder.latest(stream, attempt > 1);
       let next = state;
       let duplicates = 0;
       // Each event is folded once, here: the states are kept for the Kafka record mapper.
@@ -109,7 +111,6 @@ export class CallCommandHandler {
         this.folder.appended(stream, steps, result.nextExpectedRevision);
         return { accepted: commands.length - duplicates, duplicates, events };
       } catch (error) {
-        this.folder.forget(stream);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         this.options.onConflict?.();
         if (attempt >= this.backoff.maxAttempts) throw new StreamContendedError(callId, attempt);

@@ -31,8 +31,9 @@ export interface CallStateFolderOptions {
  * reached are kept, so that the next decision only reads what came after and the Kafka record
  * mapper takes the state after each appended event instead of folding it again.
  *
- * A cached state is a guess, never trusted blindly: `latest` reads what follows it, and a writer
- * whose guess was stale finds out from the store's revision check. A handed-over state is exact:
+ * A cached state is exact for its revision, but the stream may have moved on (another instance, or
+ * another process on the same file): a writer that decided against it finds out from the store's
+ * revision check, and decides again on `latest(stream, true)`. A handed-over state is exact:
  * it is recorded only once the store accepted its event at the revision it was decided against.
  */
 export class CallStateFolder {
@@ -50,9 +51,14 @@ export class CallStateFolder {
     this.handOverCapacity = options.handOverCapacity ?? 0;
   }
 
-  /** The call's state after its newest stored event. */
-  async latest(stream: string): Promise<FoldedCall> {
+  /**
+   * The call's state to decide against: the cached one as it is (no read: if another writer moved
+   * the stream on, the append's revision check says so), or with `refresh` the state after the
+   * newest stored event, reading only what follows the cached one.
+   */
+  async latest(stream: string, refresh = false): Promise<FoldedCall> {
     const cached = this.cache.get(stream);
+    if (cached && !refresh) return cached;
     const newer = await this.store.readStream(stream, {
       fromRevision: cached ? cached.revision + 1n : 0n,
     });
