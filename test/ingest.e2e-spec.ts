@@ -183,7 +183,7 @@ describe('ingest over HTTP, state read back over REST', () => {
       [
         'a notification without changeType',
         { value: [{ resourceUrl: '/communications/calls/x', resourceData: {} }] },
-        /value\[0\]\.changeType/,
+        /^\/value\/0\/changeType: changeType is required$/,
       ],
     ])('%s → 400', async (_name, body, message) => {
       const reply = await service.post('/api/calls', body);
@@ -199,7 +199,7 @@ describe('ingest over HTTP, state read back over REST', () => {
         value: [good, { changeType: 'updated', resourceData: {} }],
       });
       expect(reply.status).toBe(400);
-      expect(reply.body.details[0].field).toMatch(/^value\[1\]/);
+      expect(reply.body.details[0].field).toMatch(/^\/value\/1\//);
       expect(await storedCount()).toBe(0);
     });
 

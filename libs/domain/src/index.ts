@@ -65,16 +65,25 @@ export type {
   SkippedInput,
 } from './notifications/parse-result';
 export {
+  GRAPH_NOTIFICATION_RULES,
   parseGraphNotification,
   parseGraphNotifications,
 } from './notifications/graph/parse-graph-notifications';
+export type { MemberRule } from './notifications/limits/member-rules';
 export { parseGraphResourcePath, type GraphResource } from './notifications/graph/resource-path';
-export { parseAcsEvent, parseAcsEvents } from './notifications/acs/parse-acs-events';
+export {
+  ACS_EVENT_RULES,
+  parseAcsEvent,
+  parseAcsEvents,
+} from './notifications/acs/parse-acs-events';
 export {
   forIncomingCallRecord,
   incomingCallRecordOf,
 } from './notifications/acs/incoming-call-record';
-export { parseOperationResponse } from './notifications/bot/parse-operation-response';
+export {
+  OPERATION_RESPONSE_RULES,
+  parseOperationResponse,
+} from './notifications/bot/parse-operation-response';
 
 // Commands
 export type * from './commands/commands';

@@ -1,6 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
-/** One wrong field of a request, by its path in the body (`value[0].changeType`). */
+/**
+ * One wrong part of a request: in the body, a JSON Pointer (`/value/0/changeType`; `body` for the
+ * whole body); otherwise the parameter's or header's name (`callId`, `WebHook-Request-Origin`).
+ */
 export interface FieldProblem {
   readonly field: string;
   readonly problem: string;
@@ -21,7 +24,7 @@ export type InvalidKind =
   | 'malformed_body' // not JSON, empty, bad Content-Length (Fastify's body parser)
   | 'malformed_url' // a path Fastify cannot decode
   | 'invalid_id' // an id in the path breaks the id rule
-  | 'invalid_envelope' // the body's envelope: DTO fields, array bounds, JSON shape limits
+  | 'invalid_envelope' // the body's envelope: batch bounds, nesting, members the contract fixes
   | 'invalid_notification' // a notification the domain's parser refuses (limits, ids, shapes)
   | 'invalid_request';
 

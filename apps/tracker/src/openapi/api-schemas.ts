@@ -33,7 +33,7 @@ const RESPONSE_SCHEMAS: Record<string, object> = {
       field: {
         type: 'string',
         description:
-          'The offending field: `value[1].changeType` (envelope) or a JSON Pointer, `/value/1/resourceData/clientContext` (inside a notification).',
+          'The offending place: a JSON Pointer into the body (`/value/1/changeType`, `/value/1/resourceData/clientContext`; `body` for the whole body), or the name of a parameter or header (`callId`).',
       },
       problem: { type: 'string' },
     },

@@ -51,7 +51,7 @@ const reparse = (data: NotificationReceived['data']): ParseResult => {
     case 'graph':
       return parseGraphNotifications({ value: [payload] });
     case 'acs':
-      return parseAcsEvents([payload]);
+      return parseAcsEvents(payload); // one stored event: a bare preview result is one too
     case 'bot':
       return parseOperationResponse(data.rawCallId, payload, data.action);
     default:

@@ -15,6 +15,8 @@ export interface ParsedNotification {
 export interface InputError {
   readonly path: string;
   readonly message: string;
+  /** The request's envelope is wrong (batch bounds, nesting, a member the contract fixes). */
+  readonly envelope?: true;
 }
 
 /** A well-formed item the tracker cannot file under a call (e.g. an Event Grid validation event). */

@@ -20,7 +20,7 @@ export class AcsCloudEventDto {
   @Matches(ID_PATTERN, { message: `id ${ID_RULE}` })
   id!: string;
 
-  @ValidateIf((e: AcsCloudEventDto) => e.eventType === undefined)
+  @ValidateIf((e: AcsCloudEventDto) => e.eventType == null || e.type != null)
   @IsString({ message: 'type (or eventType) must be a string' })
   @IsNotEmpty()
   @MaxLength(256)

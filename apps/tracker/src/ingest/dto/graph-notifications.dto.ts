@@ -29,7 +29,7 @@ export class CommsNotificationDto {
   changeType!: string;
 
   /** Required unless the old `resource` field carries the path. */
-  @ValidateIf((n: CommsNotificationDto) => n.resource === undefined)
+  @ValidateIf((n: CommsNotificationDto) => n.resource == null || n.resourceUrl != null)
   @IsString()
   @IsNotEmpty()
   @MaxLength(2048)
@@ -45,10 +45,9 @@ export class CommsNotificationDto {
   @ValidateIf((n: CommsNotificationDto) => n.resourceData != null && !Array.isArray(n.resourceData))
   @JSONSchema({
     type: ['object', 'array', 'null'],
-    items: { type: 'object' },
-    description: 'An object, or an array of objects (participant rosters); parsed tolerantly',
+    description: 'An object, or an array (participant rosters); parsed tolerantly',
   })
-  @IsObject({ message: 'resourceData must be an object or an array of objects' })
+  @IsObject({ message: 'resourceData must be an object or an array' })
   resourceData?: Record<string, unknown> | Record<string, unknown>[] | null;
 }
 

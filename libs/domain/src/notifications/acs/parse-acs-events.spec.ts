@@ -253,29 +253,35 @@ describe('parseAcsEvents', () => {
   it('refuses malformed bodies, saying where', () => {
     expect(parseAcsEvents('nope')).toEqual({
       ok: false,
-      errors: [{ path: '', message: 'body must be a CloudEvent array or an event object' }],
+      errors: [
+        { path: '', message: 'body must be a CloudEvent array or an event object', envelope: true },
+      ],
     });
     expect(
       parseAcsEvents([
         acsEvent('CallConnected'),
         42,
-        { type: 'Microsoft.Communication.PlayCompleted', data: 'x' },
+        { id: 'e2', type: 'Microsoft.Communication.PlayCompleted', data: 'x' },
+        { type: 'Microsoft.Communication.PlayCompleted', data: {} },
       ]),
     ).toEqual({
       ok: false,
       errors: [
-        { path: '/1', message: 'an event must be an object' },
-        {
-          path: '/2/data',
-          message: 'data of "Microsoft.Communication.PlayCompleted" must be an object',
-        },
+        { path: '/1', message: 'an event must be an object', envelope: true },
+        { path: '/2/data', message: 'data must be an object', envelope: true },
+        { path: '/3/id', message: 'event id is required', envelope: true },
       ],
     });
     expect(parseAcsEvents([{ hello: 'world' }])).toEqual({
       ok: false,
+      errors: [{ path: '/0/id', message: 'event id is required', envelope: true }],
+    });
+    // A single object may be a bare preview result: only the parser's own reading applies.
+    expect(parseAcsEvents({ hello: 'world' })).toEqual({
+      ok: false,
       errors: [
         {
-          path: '/0/type',
+          path: '/type',
           message: 'not a CloudEvent ("type" is missing) nor a 2021-08-30-preview operation result',
         },
       ],

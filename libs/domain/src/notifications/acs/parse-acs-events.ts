@@ -17,6 +17,7 @@ import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { checkContexts, checkNotificationLimits, checkShape } from '../limits/check-notification';
 import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH } from '../limits/input-limits';
+import { checkMembers, envelopeError, type MemberRule } from '../limits/member-rules';
 import type { Notification, NotificationEnvelope, OperationNotification } from '../notification';
 import {
   malformed,
@@ -37,6 +38,28 @@ import { acsParticipant, acsParticipants } from './acs-participants';
 export const RECORDING_STATES = ['active', 'inactive'] as const;
 
 /**
+ * What the envelope of each event in an array fixes: a CloudEvent (`type`, `source`, `time`) or an
+ * Event Grid schema event (`eventType`, `topic`, `eventTime`), with an id and a `data` object.
+ */
+export const ACS_EVENT_RULES: readonly MemberRule[] = [
+  { name: 'id', type: 'id', label: 'event id', required: true },
+  {
+    name: 'type',
+    type: 'string',
+    maxLength: 256,
+    nonEmpty: true,
+    required: { unless: 'eventType' },
+  },
+  { name: 'eventType', type: 'string', maxLength: 256, nonEmpty: true },
+  { name: 'topic', type: 'string', maxLength: 2048 },
+  { name: 'eventTime', type: 'string', maxLength: 64 },
+  { name: 'source', type: 'string', maxLength: 2048 },
+  { name: 'subject', type: 'string', maxLength: 2048 },
+  { name: 'time', type: 'string', maxLength: 64 },
+  { name: 'data', type: 'object', required: true },
+];
+
+/**
  * What ACS POSTs to the callback: an array of CloudEvents (several per POST happen), a single
  * CloudEvent, Event Grid schema events (`eventType`/`eventTime`), or a bare 2021-08-30-preview
  * operation result such as `PlayAudioResult` (`{ operationId, status, operationContext,
@@ -44,25 +67,31 @@ export const RECORDING_STATES = ['active', 'inactive'] as const;
  */
 export const parseAcsEvents = (body: unknown): ParseResult => {
   if (!Array.isArray(body) && !isRecord(body)) {
-    return malformed([{ path: '', message: 'body must be a CloudEvent array or an event object' }]);
+    return malformed([envelopeError('', 'body must be a CloudEvent array or an event object')]);
   }
   const shape = checkShape(body);
   if (shape !== undefined) return malformed([shape]);
-  if (Array.isArray(body) && body.length > MAX_NOTIFICATIONS_PER_BATCH) {
+  if (Array.isArray(body) && (body.length === 0 || body.length > MAX_NOTIFICATIONS_PER_BATCH)) {
     return malformed([
-      {
-        path: '',
-        message: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} events (got ${body.length})`,
-      },
+      envelopeError(
+        '',
+        `must hold 1 to ${MAX_NOTIFICATIONS_PER_BATCH} events (got ${body.length})`,
+      ),
     ]);
   }
-  const items: [unknown, string][] = Array.isArray(body)
-    ? body.map((event, index) => [event, `/${index}`])
-    : [[body, '']];
+  // In an array every element is a full event; a single object may be a bare preview result.
+  const items: [unknown, string, readonly MemberRule[]][] = Array.isArray(body)
+    ? body.map((event, index) => [event, `/${index}`, ACS_EVENT_RULES])
+    : [[body, '', []]];
   const notifications: ParsedNotification[] = [];
   const skipped: SkippedInput[] = [];
   const errors: InputError[] = [];
-  for (const [event, pointer] of items) {
+  for (const [event, pointer, rules] of items) {
+    const envelopeProblem = isRecord(event) ? checkMembers(event, rules, pointer) : undefined;
+    if (envelopeProblem !== undefined) {
+      errors.push(envelopeProblem);
+      continue;
+    }
     const result = parseAcsEvent(event, pointer);
     if ('error' in result) errors.push(result.error);
     else if ('skipped' in result) skipped.push(result.skipped);
@@ -75,7 +104,7 @@ type EventResult =
   { parsed: ParsedNotification } | { skipped: SkippedInput } | { error: InputError };
 
 export const parseAcsEvent = (event: unknown, pointer = ''): EventResult => {
-  if (!isRecord(event)) return { error: { path: pointer, message: 'an event must be an object' } };
+  if (!isRecord(event)) return { error: envelopeError(pointer, 'an event must be an object') };
   const id = stringField(event, 'id');
   if (id !== undefined && !isValidId(id)) {
     return { error: { path: `${pointer}/id`, message: `event id ${ID_RULE}` } };

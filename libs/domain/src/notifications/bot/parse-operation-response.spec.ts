@@ -71,7 +71,9 @@ describe('parseOperationResponse', () => {
   });
 
   it('refuses what names no operation', () => {
-    expect(parseOperationResponse(CALL, { error: { code: '400', message: 'bad' } })).toEqual({
+    expect(
+      parseOperationResponse(CALL, { status: 'failed', error: { code: '400', message: 'bad' } }),
+    ).toEqual({
       ok: false,
       errors: [{ path: '/id', message: 'an error response names no operation to track' }],
     });
@@ -142,7 +144,11 @@ describe('parseOperationResponse', () => {
         ],
       });
       expect(
-        parseOperationResponse(CALL, { operationContext: 'x', operationType: 'play' }, 'hold'),
+        parseOperationResponse(
+          CALL,
+          { status: 'running', operationContext: 'x', operationType: 'play' },
+          'hold',
+        ),
       ).toMatchObject({ ok: false, errors: [{ path: '/operationType' }] });
     });
   });

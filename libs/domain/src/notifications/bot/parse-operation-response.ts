@@ -14,14 +14,18 @@ import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { graphOperationFacts } from '../graph/graph-operation-body';
 import type { NotificationEnvelope, OperationNotification } from '../notification';
-import {
-  checkContexts,
-  checkNotificationLimits,
-  checkShape,
-  onePerPath,
-} from '../limits/check-notification';
-import { ID_RULE, isValidId } from '../limits/input-limits';
+import { checkNotificationLimits, checkShape, onePerPath } from '../limits/check-notification';
+import { ID_RULE, isValidId, MAX_CONTEXT_LENGTH } from '../limits/input-limits';
+import { checkMembers, envelopeError, type MemberRule } from '../limits/member-rules';
 import { malformed, parsed, type ParseResult } from '../parse-result';
+
+/** What the contract fixes in every response body; the rest is read tolerantly. */
+export const OPERATION_RESPONSE_RULES: readonly MemberRule[] = [
+  { name: 'id', type: 'id', label: 'operation id' },
+  { name: 'status', type: 'string', maxLength: 64, nonEmpty: true, required: true },
+  { name: 'clientContext', type: 'string', maxLength: MAX_CONTEXT_LENGTH },
+  { name: 'operationContext', type: 'string', maxLength: MAX_CONTEXT_LENGTH },
+];
 
 /**
  * The body of an action's response, reported by the bot to `POST /api/calls/{callId}/operations`:
@@ -49,10 +53,12 @@ export const parseOperationResponse = (
     return malformed([{ path: '', message: `the call id of the request URL ${ID_RULE}` }]);
   }
   if (!isRecord(body)) {
-    return malformed([{ path: '', message: 'body must be an operation object' }]);
+    return malformed([envelopeError('', 'body must be an operation object')]);
   }
   const shape = checkShape(body);
   if (shape !== undefined) return malformed([shape]);
+  const envelopeProblem = checkMembers(body, OPERATION_RESPONSE_RULES, '');
+  if (envelopeProblem !== undefined) return malformed([envelopeProblem]);
   const redaction = redactSecrets(body);
   const envelopeFor = (platform: 'graph' | 'acs'): NotificationEnvelope =>
     compact({
@@ -74,10 +80,7 @@ export const parseOperationResponse = (
     ? acsResponse(envelopeFor('acs'), body, named)
     : graphResponse(envelopeFor('graph'), body, named);
   if ('error' in notification) return malformed([notification.error]);
-  const tooBig = onePerPath([
-    ...checkContexts(body, ''),
-    ...checkNotificationLimits(notification, body, '', ''),
-  ]);
+  const tooBig = onePerPath([...checkNotificationLimits(notification, body, '', '')]);
   if (tooBig.length > 0) return malformed(tooBig);
   return parsed([
     {

@@ -150,20 +150,60 @@ describe('parseGraphNotifications', () => {
     expect(parsed.notification).toMatchObject({ type: 'unrecognized', callId: 'x' });
   });
 
-  it('accepts a bare array of items and a single item', () => {
+  it('refuses a bare array of items, a single item and an empty batch: Graph always sends value[]', () => {
     const item = {
       changeType: 'updated',
       resourceUrl: '/communications/calls/x',
       resourceData: { state: 'hold' },
     };
-    expect(parse([item])).toHaveLength(1);
-    expect(parse(item)).toHaveLength(1);
+    expect(parseGraphNotifications([item])).toMatchObject({ ok: false, errors: [{ path: '' }] });
+    expect(parseGraphNotifications(item)).toMatchObject({
+      ok: false,
+      errors: [{ path: '/value' }],
+    });
+    expect(parseGraphNotifications({ value: [] })).toMatchObject({
+      ok: false,
+      errors: [{ path: '/value', message: 'must hold 1 to 1000 notifications (got 0)' }],
+    });
+  });
+
+  it("checks each item's envelope: member types, lengths, and resourceUrl unless resource", () => {
+    const item = { changeType: 'updated', resourceUrl: '/communications/calls/x' };
+    const errorOf = (changed: object) => {
+      const result = parseGraphNotifications(batch({ ...item, ...changed }));
+      return result.ok ? undefined : result.errors;
+    };
+    expect(errorOf({ changeType: 7 })).toEqual([
+      { path: '/value/0/changeType', message: 'changeType must be a string', envelope: true },
+    ]);
+    expect(errorOf({ changeType: '' })).toMatchObject([
+      { message: 'changeType must not be empty' },
+    ]);
+    expect(errorOf({ changeType: 'x'.repeat(65) })).toMatchObject([
+      { message: 'changeType must be at most 64 characters (got 65)' },
+    ]);
+    expect(errorOf({ resourceUrl: undefined })).toMatchObject([
+      { path: '/value/0/resourceUrl', message: 'resourceUrl is required unless resource is given' },
+    ]);
+    expect(
+      errorOf({ resourceUrl: undefined, resource: '/communications/calls/x' }),
+    ).toBeUndefined();
+    expect(errorOf({ resourceData: 'x' })).toMatchObject([
+      { path: '/value/0/resourceData', message: 'resourceData must be an object or an array' },
+    ]);
+    expect(errorOf({ resourceData: null })).toBeUndefined();
   });
 
   it('refuses malformed input, all or nothing, saying where and what', () => {
     expect(parseGraphNotifications({ value: 'x' })).toEqual({
       ok: false,
-      errors: [{ path: '/value', message: 'a commsNotifications body needs a "value" array' }],
+      errors: [
+        {
+          path: '/value',
+          message: 'a commsNotifications body needs a "value" array',
+          envelope: true,
+        },
+      ],
     });
     expect(
       parseGraphNotifications(
@@ -178,9 +218,13 @@ describe('parseGraphNotifications', () => {
     ).toEqual({
       ok: false,
       errors: [
-        { path: '/value/1', message: 'a commsNotification must be an object' },
-        { path: '/value/2/changeType', message: 'changeType is required' },
-        { path: '/value/3/resourceUrl', message: 'resourceUrl (or resource) is required' },
+        { path: '/value/1', message: 'a commsNotification must be an object', envelope: true },
+        { path: '/value/2/changeType', message: 'changeType is required', envelope: true },
+        {
+          path: '/value/3/resourceUrl',
+          message: 'resourceUrl is required unless resource is given',
+          envelope: true,
+        },
         {
           path: '/value/4/resourceUrl',
           message: '"/users/me" is not a call resource (expected /communications/calls/{id}/…)',

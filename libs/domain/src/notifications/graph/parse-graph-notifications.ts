@@ -9,6 +9,7 @@ import { parsePolicyRecording } from '../../recording/policy-recording';
 import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { checkContexts, checkNotificationLimits, checkShape } from '../limits/check-notification';
+import { checkMembers, envelopeError, type MemberRule } from '../limits/member-rules';
 import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH, quoted } from '../limits/input-limits';
 import type { Notification, NotificationEnvelope } from '../notification';
 import {
@@ -25,47 +26,50 @@ import { parseGraphResourcePath, type GraphResource } from './resource-path';
 
 export const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const;
 
+/** What the `commsNotification` contract fixes; `resourceData` itself is read tolerantly. */
+export const GRAPH_NOTIFICATION_RULES: readonly MemberRule[] = [
+  { name: 'changeType', type: 'string', maxLength: 64, nonEmpty: true, required: true },
+  {
+    name: 'resourceUrl',
+    type: 'string',
+    maxLength: 2048,
+    nonEmpty: true,
+    required: { unless: 'resource' },
+  },
+  { name: 'resource', type: 'string', maxLength: 2048, nonEmpty: true },
+  { name: 'resourceData', type: 'resourceData' },
+];
+
 /**
- * A `commsNotifications` batch as Graph POSTs it. Tolerated as well: a bare array of
- * `commsNotification` items, and a single item on its own.
+ * A `commsNotifications` batch as Graph POSTs it (`{ "value": [...] }`). The one owner of every
+ * rule of the body, in one pass: nesting, batch bounds, each item's envelope, then its content.
  */
 export const parseGraphNotifications = (body: unknown): ParseResult => {
+  if (!isRecord(body)) {
+    return malformed([envelopeError('', 'body must be a commsNotifications object')]);
+  }
   const shape = checkShape(body);
   if (shape !== undefined) return malformed([shape]);
-  const items = batchItems(body);
-  if (!items.ok) return malformed([items.error]);
-  if (items.value.length > MAX_NOTIFICATIONS_PER_BATCH) {
+  const items = body.value;
+  if (!Array.isArray(items)) {
+    return malformed([envelopeError('/value', 'a commsNotifications body needs a "value" array')]);
+  }
+  if (items.length === 0 || items.length > MAX_NOTIFICATIONS_PER_BATCH) {
     return malformed([
-      {
-        path: items.pointer,
-        message: `must hold at most ${MAX_NOTIFICATIONS_PER_BATCH} notifications (got ${items.value.length})`,
-      },
+      envelopeError(
+        '/value',
+        `must hold 1 to ${MAX_NOTIFICATIONS_PER_BATCH} notifications (got ${items.length})`,
+      ),
     ]);
   }
   const notifications: ParsedNotification[] = [];
   const errors: InputError[] = [];
-  items.value.forEach((item, index) => {
-    const result = parseGraphNotification(item, `${items.pointer}/${index}`);
+  items.forEach((item, index) => {
+    const result = parseGraphNotification(item, `/value/${index}`);
     if ('error' in result) errors.push(result.error);
     else notifications.push(result.parsed);
   });
   return errors.length > 0 ? malformed(errors) : parsed(notifications);
-};
-
-type Batch = { ok: true; value: unknown[]; pointer: string } | { ok: false; error: InputError };
-
-const batchItems = (body: unknown): Batch => {
-  if (Array.isArray(body)) return { ok: true, value: body, pointer: '' };
-  if (!isRecord(body)) {
-    return { ok: false, error: { path: '', message: 'body must be a commsNotifications object' } };
-  }
-  const value = field(body, 'value');
-  if (Array.isArray(value)) return { ok: true, value, pointer: '/value' };
-  if (field(body, 'changeType') !== undefined) return { ok: true, value: [body], pointer: '' };
-  return {
-    ok: false,
-    error: { path: '/value', message: 'a commsNotifications body needs a "value" array' },
-  };
 };
 
 /** One `commsNotification` item; `pointer` locates it in the request body for error messages. */
@@ -74,22 +78,13 @@ export const parseGraphNotification = (
   pointer = '',
 ): { parsed: ParsedNotification } | { error: InputError } => {
   if (!isRecord(item)) {
-    return { error: { path: pointer, message: 'a commsNotification must be an object' } };
+    return { error: envelopeError(pointer, 'a commsNotification must be an object') };
   }
-  const rawChangeType = stringField(item, 'changeType');
-  if (rawChangeType === undefined) {
-    return { error: { path: `${pointer}/changeType`, message: 'changeType is required' } };
-  }
-  const resourceData = field(item, 'resourceData');
-  const path =
-    stringField(item, 'resourceUrl') ??
-    stringField(item, 'resource') ??
-    (isRecord(resourceData) ? stringField(resourceData, '@odata.id') : undefined);
-  if (path === undefined) {
-    return {
-      error: { path: `${pointer}/resourceUrl`, message: 'resourceUrl (or resource) is required' },
-    };
-  }
+  const envelopeProblem = checkMembers(item, GRAPH_NOTIFICATION_RULES, pointer);
+  if (envelopeProblem !== undefined) return { error: envelopeProblem };
+  const rawChangeType = item.changeType as string;
+  const resourceData = item.resourceData;
+  const path = (item.resourceUrl ?? item.resource) as string;
   const resource = parseGraphResourcePath(path);
   if (resource === undefined) {
     return {

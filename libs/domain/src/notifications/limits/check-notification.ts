@@ -182,7 +182,7 @@ export const checkShape = (body: unknown): InputError | undefined => {
   const problem = checkJsonShape(body);
   return problem === undefined
     ? undefined
-    : { path: toPointer(problem.path), message: problem.problem };
+    : { path: toPointer(problem.path), message: problem.problem, envelope: true };
 };
 
 /** One error per place in the body (a value can break a rule under two names). */

@@ -126,7 +126,7 @@ describe('json shape', () => {
       });
     }
     expect(errorsOf(botResponse({ x: { constructor: 1 } }))).toEqual([
-      { path: '/x/constructor', message: RESERVED_MEMBER_RULE },
+      { path: '/x/constructor', message: RESERVED_MEMBER_RULE, envelope: true },
     ]);
     expect(checkJsonShape({ Constructor: 1, toString: 'x', hasOwnProperty: 1 })).toBeUndefined();
   });
@@ -166,7 +166,7 @@ describe('batch size', () => {
       parseGraphNotifications(batch(...Array.from({ length: n }, () => item)));
     expect(ok(graph(MAX_NOTIFICATIONS_PER_BATCH))).toHaveLength(1000);
     expect(errorsOf(graph(1001))).toEqual([
-      { path: '/value', message: 'must hold at most 1000 notifications (got 1001)' },
+      { path: '/value', message: 'must hold 1 to 1000 notifications (got 1001)', envelope: true },
     ]);
     const acs = (n: number) =>
       parseAcsEvents(
@@ -178,7 +178,7 @@ describe('batch size', () => {
       );
     expect(ok(acs(1000))).toHaveLength(1000);
     expect(errorsOf(acs(1001))).toEqual([
-      { path: '', message: 'must hold at most 1000 events (got 1001)' },
+      { path: '', message: 'must hold 1 to 1000 events (got 1001)', envelope: true },
     ]);
   });
 });
@@ -226,7 +226,11 @@ describe('clientContext and operationContext: at most 256 characters wherever th
   it('in operation responses', () => {
     expect(ok(botResponse({ clientContext: ctx }))).toHaveLength(1);
     expect(errorsOf(botResponse({ clientContext: tooLong }))).toEqual([
-      { path: '/clientContext', message: 'clientContext must be at most 256 characters (got 257)' },
+      {
+        path: '/clientContext',
+        message: 'clientContext must be at most 256 characters (got 257)',
+        envelope: true,
+      },
     ]);
     expect(
       errorsOf(parseOperationResponse(CALL, { status: 'running', operationContext: tooLong }))[0]
@@ -289,7 +293,7 @@ describe('ids in bodies follow the id rule', () => {
 
   it('ACS: event, call connection, correlation, operation and participant ids', () => {
     expect(errorsOf(parseAcsEvents(acsEvent({}, { id: 'a b' })))).toEqual([
-      { path: '/0/id', message: `event id ${ID_RULE}` },
+      { path: '/0/id', message: `event id ${ID_RULE}`, envelope: true },
     ]);
     expect(errorsOf(parseAcsEvents(acsEvent({ callConnectionId: 'a\u0000' })))).toEqual([
       { path: '/0/data/callConnectionId', message: `call id ${ID_RULE}` },
@@ -330,7 +334,7 @@ describe('ids in bodies follow the id rule', () => {
 
   it('bot responses: the operation id and the participant id', () => {
     expect(errorsOf(botResponse({ id: 'a b' }))).toEqual([
-      { path: '/id', message: `operation id ${ID_RULE}` },
+      { path: '/id', message: `operation id ${ID_RULE}`, envelope: true },
     ]);
     expect(errorsOf(botResponse({ participantId: '' + long(250) }))[0].path).toBe('/participantId');
     expect(errorsOf(parseOperationResponse('a b', { id: 'x', status: 'running' }))).toEqual([
