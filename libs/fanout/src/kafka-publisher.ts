@@ -1,4 +1,4 @@
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import {
   batches,
   EventStore,
@@ -10,8 +10,7 @@ import {
 import type { FanoutRecord, TopicSpec } from './fanout-record';
 import { progressTopicSpec, PublisherProgress } from './progress';
 import { ensureTopics } from './topics';
-
-export type RecordsFor = (event: RecordedEvent) => Promise<readonly FanoutRecord[]>;
+import { isFenced, mapInOrder, RecordsFor, sendInTransaction, withTimeout } from './transactions';
 
 export interface PublisherLogger {
   log(message: string): void;
@@ -48,19 +47,6 @@ export interface PublisherStatus {
   readonly lastError?: string;
 }
 
-const FENCED = new Set([
-  'PRODUCER_FENCED',
-  'INVALID_PRODUCER_EPOCH',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-]);
-const isFenced = (error: unknown): boolean => {
-  const type = (error as { type?: string })?.type;
-  return (
-    (type !== undefined && FENCED.has(type)) ||
-    /fenced|newer producer|epoch/i.test(String((error as Error)?.message))
-  );
-};
-
 /**
  * The client's own retries. Back to back, a transaction's AddPartitionsToTxn usually meets
  * CONCURRENT_TRANSACTIONS while the broker still writes the previous one's markers (a few ms);
@@ -70,13 +56,7 @@ const isFenced = (error: unknown): boolean => {
  */
 export const PRODUCER_RETRY = { retries: 10, initialRetryTime: 2, maxRetryTime: 250 } as const;
 
-const ABORT_TIMEOUT_MS = 5000;
 const STOP_TIMEOUT_MS = 5000;
-const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 
 /**
  * Publishes every stored event to Kafka from a store subscription, never from the request path.
@@ -185,42 +165,37 @@ export class KafkaPublisher {
     this.update({ state: 'running', publishedPosition: from, lastError: undefined });
 
     this.subscription = this.options.store.subscribeToAll({ after: from });
-    for await (const batch of batches(this.subscription, this.maxBatch, this.lingerMs)) {
-      if (this.stopping) return;
-      await this.publishBatch(this.producer, progress, batch);
-      onProgress();
+    // Pipelined: the next batch is read and mapped while the previous transaction commits (a round
+    // trip to the broker, most of a transaction's time). Transactions still go one at a time, in
+    // store order, and a failed one stops the loop before the next is sent.
+    let committing: Promise<void> | undefined;
+    try {
+      for await (const batch of batches(this.subscription, this.maxBatch, this.lingerMs)) {
+        if (this.stopping) break;
+        const records = await mapInOrder(batch, this.options.recordsFor);
+        await committing;
+        if (this.stopping) break;
+        committing = this.publishBatch(this.producer, progress, batch, records).then(onProgress);
+        committing.catch(() => undefined); // awaited (and thrown) at the next batch or below
+      }
+    } finally {
+      // The transaction in flight finishes (or fails) before the publisher stops or retries.
+      await committing?.catch(() => undefined);
     }
+    await committing;
     if (!this.stopping) throw new Error('store subscription ended');
   }
 
   private async publishBatch(
     producer: Producer,
     progress: PublisherProgress,
-    batch: RecordedEvent[],
+    batch: readonly RecordedEvent[],
+    records: readonly FanoutRecord[],
   ): Promise<void> {
-    // In order, one at a time: a mapper may fold state event by event.
-    const records: FanoutRecord[] = [];
-    for (const event of batch) records.push(...(await this.options.recordsFor(event)));
-    const byTopic = new Map<string, Message[]>();
-    for (const record of records) {
-      const messages = byTopic.get(record.topic) ?? [];
-      messages.push({ key: record.key, value: record.value, headers: { ...record.headers } });
-      byTopic.set(record.topic, messages);
-    }
     const last = batch[batch.length - 1].position;
-    const transaction = await producer.transaction();
-    try {
-      await transaction.sendBatch({
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-      await progress.writeIn(transaction, last);
-      await transaction.commit();
-    } catch (error) {
-      // A fenced producer cannot abort (kafkajs waits forever trying); the newer one already did.
-      if (!isFenced(error))
-        await withTimeout(transaction.abort(), ABORT_TIMEOUT_MS).catch(() => undefined);
-      throw error;
-    }
+    await sendInTransaction(producer, records, (transaction) =>
+      progress.writeIn(transaction, last),
+    );
     this.update({
       publishedPosition: last,
       publishedEvents: this.status.publishedEvents + batch.length,

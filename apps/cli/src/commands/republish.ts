@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Message } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { callStreamName } from '@tracker/domain';
 import {
   comparePositions,
@@ -9,7 +9,14 @@ import {
   StorePosition,
 } from '@tracker/event-store';
 import { CallStateFolder } from '@tracker/call-stream';
-import { CallRecordMapper, ensureTopics, FanoutRecord } from '@tracker/fanout';
+import {
+  CallRecordMapper,
+  ensureTopics,
+  isFenced,
+  mapInOrder,
+  PRODUCER_RETRY,
+  sendInTransaction,
+} from '@tracker/fanout';
 import type { AppConfig } from '@tracker/config';
 import { UsageError } from '../args';
 import { chunks, eventTime, headTotal } from '../context';
@@ -89,10 +96,12 @@ export const republish = async (
   });
   const { topics, partitions } = kafkaConfig;
   const admin = kafka.admin();
+  const transactionalId = `${kafkaConfig.transactionalId}.republish`;
   const producer = kafka.producer({
-    transactionalId: `${kafkaConfig.transactionalId}.republish`,
+    transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
+    retry: PRODUCER_RETRY,
   });
   const mapper = new CallRecordMapper(topics, new CallStateFolder(store));
   const total = callId
@@ -121,23 +130,16 @@ export const republish = async (
     );
     await producer.connect();
     for await (const batch of chunks(selected(store, from, callId), batchSize)) {
-      const mapped: FanoutRecord[] = [];
-      for (const event of batch) mapped.push(...(await mapper.recordsFor(event)));
-      const byTopic = new Map<string, Message[]>();
-      for (const record of mapped) {
-        const messages = byTopic.get(record.topic) ?? [];
-        messages.push({ key: record.key, value: record.value, headers: { ...record.headers } });
-        byTopic.set(record.topic, messages);
-      }
-      const transaction = await producer.transaction();
+      const mapped = await mapInOrder(batch, mapper.recordsFor);
       try {
-        await transaction.sendBatch({
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-        await transaction.commit();
+        await sendInTransaction(producer, mapped);
       } catch (error) {
-        await transaction.abort().catch(() => undefined);
-        throw error;
+        if (!isFenced(error)) throw error;
+        throw new Error(
+          `another republish took over transactional id "${transactionalId}" (a second ` +
+            `\`republish\` started?); this one stopped after ${events} events`,
+          { cause: error },
+        );
       }
       first ??= batch[0].position;
       last = batch[batch.length - 1].position;

@@ -1,0 +1,72 @@
+import type { Message, Producer, Transaction } from 'kafkajs';
+import type { RecordedEvent } from '@tracker/event-store';
+import type { FanoutRecord } from './fanout-record';
+
+export type RecordsFor = (event: RecordedEvent) => Promise<readonly FanoutRecord[]>;
+
+const FENCED = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
+
+/** Another producer took over this transactional id: this one must stop, not retry. */
+export const isFenced = (error: unknown): boolean => {
+  const type = (error as { type?: string })?.type;
+  return (
+    (type !== undefined && FENCED.has(type)) ||
+    /fenced|newer producer|epoch/i.test(String((error as Error)?.message))
+  );
+};
+
+export const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+
+const ABORT_TIMEOUT_MS = 5000;
+
+/** In order, one event at a time: a mapper may fold state event by event. */
+export const mapInOrder = async (
+  events: readonly RecordedEvent[],
+  recordsFor: RecordsFor,
+): Promise<FanoutRecord[]> => {
+  const records: FanoutRecord[] = [];
+  for (const event of events) records.push(...(await recordsFor(event)));
+  return records;
+};
+
+const byTopic = (records: readonly FanoutRecord[]) => {
+  const topics = new Map<string, Message[]>();
+  for (const record of records) {
+    const messages = topics.get(record.topic) ?? [];
+    messages.push({ key: record.key, value: record.value, headers: { ...record.headers } });
+    topics.set(record.topic, messages);
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+};
+
+/**
+ * Sends `records` in one Kafka transaction, with whatever `within` adds to it (the publisher's
+ * progress offsets), and commits. On failure the transaction is aborted, unless this producer was
+ * fenced: a fenced producer cannot abort (kafkajs waits forever trying) and the newer one already
+ * did. The one transaction loop of the service's publisher and of `cli republish`.
+ */
+export const sendInTransaction = async (
+  producer: Producer,
+  records: readonly FanoutRecord[],
+  within?: (transaction: Transaction) => Promise<void>,
+): Promise<void> => {
+  const transaction = await producer.transaction();
+  try {
+    await transaction.sendBatch({ topicMessages: byTopic(records) });
+    await within?.(transaction);
+    await transaction.commit();
+  } catch (error) {
+    if (!isFenced(error)) {
+      await withTimeout(transaction.abort(), ABORT_TIMEOUT_MS).catch(() => undefined);
+    }
+    throw error;
+  }
+};
