@@ -9,7 +9,7 @@ import {
   type OperationView,
 } from '@tracker/domain';
 import { formatPosition, parsePosition, StorePosition } from '@tracker/event-store';
-import { READ_MODEL_SCHEMA } from './schema';
+import { openSchema } from './schema';
 
 export const CALLS_PROJECTION = 'calls';
 
@@ -64,20 +64,24 @@ export class ReadModelStore {
     // The read model can always be rebuilt from the store, so it does not pay for an fsync per
     // batch; the checkpoint commits with the rows it covers, so they never disagree.
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(READ_MODEL_SCHEMA);
+    openSchema(this.db);
     this.stmt = {
       checkpoint: this.db.prepare('SELECT position FROM checkpoints WHERE projection = ?').raw(),
       saveCheckpoint: this.db.prepare(
         'INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
       ),
-      folded: this.db.prepare('SELECT revision, folded FROM calls WHERE call_id = ?').raw(),
-      view: this.db.prepare('SELECT view FROM calls WHERE call_id = ?').raw(),
+      folded: this.db.prepare('SELECT revision, folded FROM call_folds WHERE call_id = ?').raw(),
+      view: this.db.prepare('SELECT view FROM call_views WHERE call_id = ?').raw(),
       upsertCall: this.db.prepare(
-        `INSERT INTO calls (call_id, state, source, updated_at, next_deadline, revision, folded, view)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO call_views (call_id, state, source, updated_at, next_deadline, view)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, source = excluded.source,
            updated_at = excluded.updated_at, next_deadline = excluded.next_deadline,
-           revision = excluded.revision, folded = excluded.folded, view = excluded.view`,
+           view = excluded.view`,
+      ),
+      upsertFold: this.db.prepare(
+        `INSERT INTO call_folds (call_id, revision, folded) VALUES (?, ?, ?)
+         ON CONFLICT (call_id) DO UPDATE SET revision = excluded.revision, folded = excluded.folded`,
       ),
       upsertOperation: this.db.prepare(
         `INSERT INTO operations (operation_id, call_id, status, view) VALUES (?, ?, ?, ?)
@@ -104,10 +108,10 @@ export class ReadModelStore {
         .raw(),
       due: this.db
         .prepare(
-          'SELECT call_id FROM calls WHERE next_deadline <= ? ORDER BY next_deadline LIMIT ?',
+          'SELECT call_id FROM call_views WHERE next_deadline <= ? ORDER BY next_deadline LIMIT ?',
         )
         .raw(),
-      count: this.db.prepare('SELECT COUNT(*) FROM calls').raw(),
+      count: this.db.prepare('SELECT COUNT(*) FROM call_views').raw(),
     };
   }
 
@@ -132,9 +136,12 @@ export class ReadModelStore {
           w.view.source,
           w.view.updatedAt,
           w.nextDeadline ?? null,
+          JSON.stringify(w.view),
+        );
+        this.stmt.upsertFold.run(
+          w.view.callId,
           Number(w.revision),
           JSON.stringify(projectorState(w.state)),
-          JSON.stringify(w.view),
         );
         for (const op of w.operations) {
           this.stmt.upsertOperation.run(op.operationId, op.callId, op.status, JSON.stringify(op));
@@ -200,7 +207,7 @@ export class ReadModelStore {
       const { updatedAt, callId } = filter.after;
       add('(updated_at > ? OR (updated_at = ? AND call_id > ?))', updatedAt, updatedAt, callId);
     }
-    const sql = `SELECT view FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT view FROM call_views ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY updated_at, call_id LIMIT ?`;
     const rows = this.db
       .prepare(sql)
@@ -221,7 +228,8 @@ export class ReadModelStore {
   /** Drops every row and checkpoint, for a rebuild from the start of the store. */
   reset(): void {
     this.db.exec(
-      'DELETE FROM operation_ids; DELETE FROM operations; DELETE FROM calls; DELETE FROM checkpoints;',
+      'DELETE FROM operation_ids; DELETE FROM operations; DELETE FROM call_views; ' +
+        'DELETE FROM call_folds; DELETE FROM checkpoints;',
     );
   }
 

@@ -1,22 +1,34 @@
+import type Database from 'libsql';
+
 /**
- * The read model: one row per call (its folded state without the notification keys, for the
- * projector, and its view, for queries) and one per operation, plus the projector's checkpoint, all written in the same
- * transaction so a restart resumes exactly where the last committed batch ended. Tables added
- * later are created empty on an existing file: `npm run cli -- rebuild` fills them.
+ * The read model: per call its view (for queries) in `call_views` and the folded state the
+ * projector goes on from (without the notification keys) in `call_folds`; one row per operation;
+ * the projector's checkpoint. All written in the same transaction, so a restart resumes exactly
+ * where the last committed batch ended. Tables added later are created empty on an existing file:
+ * `npm run cli -- rebuild` fills them.
+ *
+ * Views and folded states are apart, in rowid tables, because of how SQLite stores rows: a query
+ * reading a view then reads one leaf page, where a view stored after a 3 KB folded state in a
+ * WITHOUT ROWID table (the first layout, `calls`) cost a walk through four or five overflow pages
+ * (0.1–0.5 ms a lookup with 100,000 calls).
  */
 export const READ_MODEL_SCHEMA = `
-CREATE TABLE IF NOT EXISTS calls (
+CREATE TABLE IF NOT EXISTS call_views (
   call_id       TEXT PRIMARY KEY,
   state         TEXT,
   source        TEXT,
   updated_at    TEXT,
   next_deadline INTEGER,
-  revision      INTEGER NOT NULL,
-  folded        TEXT NOT NULL,
   view          TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS calls_by_updated ON calls (updated_at, call_id);
-CREATE INDEX IF NOT EXISTS calls_by_deadline ON calls (next_deadline) WHERE next_deadline IS NOT NULL;
+);
+CREATE INDEX IF NOT EXISTS call_views_by_updated ON call_views (updated_at, call_id);
+CREATE INDEX IF NOT EXISTS call_views_by_deadline ON call_views (next_deadline)
+  WHERE next_deadline IS NOT NULL;
+CREATE TABLE IF NOT EXISTS call_folds (
+  call_id  TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  folded   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS operations (
   operation_id TEXT PRIMARY KEY,
   call_id      TEXT NOT NULL,
@@ -36,3 +48,29 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   position   TEXT NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Creates the tables, moving a read model of the first layout (`calls`) into the current one in
+ * one transaction: whoever opens the file first migrates it, the others find it done.
+ */
+export const openSchema = (db: Database.Database): void => {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(READ_MODEL_SCHEMA);
+    const legacy = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls'")
+      .get();
+    if (legacy) {
+      db.exec(`
+        INSERT OR REPLACE INTO call_views (call_id, state, source, updated_at, next_deadline, view)
+          SELECT call_id, state, source, updated_at, next_deadline, view FROM calls;
+        INSERT OR REPLACE INTO call_folds (call_id, revision, folded)
+          SELECT call_id, revision, folded FROM calls;
+        DROP TABLE calls;`);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+};
