@@ -2,3 +2,4 @@ export * from './projection';
 export * from './call-projector';
 export * from './read-model.store';
 export * from './read-model-lock';
+export * from './rebuild-target';

@@ -5,7 +5,7 @@ import {
   CallProjector,
   ReadModelLock,
   ReadModelLocked,
-  ReadModelStore,
+  RebuildTarget,
 } from '@tracker/read-model';
 import type { AppConfig } from '@tracker/config';
 import { UsageError } from '../args';
@@ -45,20 +45,22 @@ export const lockForRebuild = (
 };
 
 /**
- * Drops the read model and folds the whole store into it again, in batches of `batchSize`. Large
- * batches: a call whose events are spread over a batch is written once for all of them, and there
- * are fewer transactions; the service is stopped, so no reader waits for them.
+ * Folds the whole store into a new read model beside the old one, in batches of `batchSize`, and
+ * puts it in the old one's place when complete (`RebuildTarget`): a rebuild that fails or is
+ * interrupted leaves the old read model untouched. Large batches: a call whose events are spread
+ * over a batch is written once for all of them, and there are fewer transactions.
  */
 export const rebuild = async (
   config: AppConfig,
   store: EventStore,
   batchSize = 5000,
 ): Promise<RebuildSummary> => {
-  const readModel = new ReadModelStore(config.readModelPath);
+  const target = new RebuildTarget(config.readModelPath);
+  let finished = false;
   try {
     const projector = new CallProjector(
       store,
-      readModel,
+      target.store,
       deadlineBounds(config.deadlines.bounds),
       quiet,
       // ~4 KB each: more than the calls going on at once in a busy store; more only costs memory.
@@ -77,15 +79,18 @@ export const rebuild = async (
     } finally {
       bar.stop();
     }
+    const calls = target.store.callCount();
+    target.finish();
+    finished = true;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return {
       projection: CALLS_PROJECTION,
       events,
-      calls: readModel.callCount(),
+      calls,
       seconds: Math.round(seconds * 1000) / 1000,
       eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events,
     };
   } finally {
-    readModel.close();
+    if (!finished) target.abandon();
   }
 };
