@@ -148,6 +148,16 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     );
   });
 
+  it("splits the CPU by the service's own threads: the event loop and the store's writer", () => {
+    const main = value('tracker_thread_cpu_seconds', { thread: 'main' });
+    const writer = value('tracker_thread_cpu_seconds', { thread: 'store_writer' });
+    expect(main).toBeGreaterThan(0);
+    expect(writer).toBeGreaterThan(0);
+    // Each is one thread of this process (the test's own, here): less than its total.
+    const { user, system } = process.cpuUsage();
+    expect(main + writer).toBeLessThan((user + system) / 1e6 + 0.05);
+  });
+
   it('times HTTP requests by route pattern, never by the raw path', () => {
     const http = samples.filter((s) => s.name === 'tracker_http_request_duration_seconds_count');
     const routes = new Set(http.map((s) => s.labels.route));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess, spawnService, waitReady } from './support/service-process';
+import { eventually, ServiceProcess, spawnService, waitReady } from './support/service-process';
 
 describe('the service as a process', () => {
   let dir: string;
@@ -32,6 +32,17 @@ describe('the service as a process', () => {
     expect(output).toContain('AUTH_MODE=none: webhooks are accepted WITHOUT authentication');
     expect(output).toContain('Kafka fan-out is OFF');
     expect(output).toContain('API_KEYS is not set: the read APIs (REST and gRPC) are open');
+    // The projection runs in a thread of its own here (which may still be starting when the
+    // service is ready): /metrics says what each thread used.
+    const projectionCpu = /^tracker_thread_cpu_seconds\{thread="projection"\} [0-9.]+$/m;
+    const metrics = await eventually(
+      'the projection thread in /metrics',
+      async () => (await fetch(`${service.base}/metrics`)).text(),
+      (text) => projectionCpu.test(text),
+      20_000,
+    );
+    expect(metrics).toMatch(/^tracker_thread_cpu_seconds\{thread="main"\} [0-9.]+$/m);
+    expect(metrics).toMatch(projectionCpu);
     expect(await service.stop()).toBe(0);
   }, 40_000);
 

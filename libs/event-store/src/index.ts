@@ -4,3 +4,4 @@ export * from './port/errors';
 export * from './embedded/embedded-event-store';
 export * from './esdb/esdb-event-store';
 export * from './subscription/batches';
+export * from './threads/thread-cpu';

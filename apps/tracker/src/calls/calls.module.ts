@@ -1,4 +1,10 @@
-import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
@@ -12,6 +18,7 @@ import { DeadlineWatcher } from './deadline-watcher.service';
 import { IngestCounters } from '../ingest/ingest-counters';
 import { lagObserver } from '../metrics/lag-observer';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
+import { registerThreadCpu } from '../metrics/thread-cpu-metrics';
 import { ProjectionThread } from './projection/projection-thread';
 import { IncomingCallRecords } from '../ingest/incoming-call-records';
 
@@ -84,7 +91,11 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
     private readonly readModelLock: ReadModelLock,
-  ) {}
+    @Inject(EVENT_STORE) store: EventStore,
+    metrics: TrackerMetrics,
+  ) {
+    registerThreadCpu(metrics.registry, store, projector);
+  }
 
   onApplicationBootstrap(): void {
     this.projector.start();

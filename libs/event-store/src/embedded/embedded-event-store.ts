@@ -124,6 +124,7 @@ export class EmbeddedEventStore implements EventStore {
   private readonly onCommit?: EmbeddedStoreOptions['onCommit'];
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  private lastWriterCpuSeconds: number | undefined;
   private inFlight: Promise<void> | undefined;
   private closing = false;
   private closed = false;
@@ -224,7 +225,13 @@ export class EmbeddedEventStore implements EventStore {
       });
   }
 
+  /** CPU seconds its writer thread has used (Linux; undefined before the first commit). */
+  get writerCpuSeconds(): number | undefined {
+    return this.lastWriterCpuSeconds;
+  }
+
   private settle(batch: readonly PendingAppend[], reply: WriterReply): void {
+    if (reply.ok && reply.cpuSeconds !== undefined) this.lastWriterCpuSeconds = reply.cpuSeconds;
     if (!reply.ok) {
       const failure = toStoreError(Object.assign(new Error(reply.error.message), reply.error));
       this.commitHealth.failed(failure);

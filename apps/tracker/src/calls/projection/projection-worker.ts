@@ -10,6 +10,7 @@ import {
   EsdbEventStore,
   EventStore,
   formatPosition,
+  threadCpuSeconds,
 } from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
@@ -47,6 +48,7 @@ const main = async () => {
       position: position && formatPosition(position),
       projectedEvents,
       createdMs,
+      cpuSeconds: threadCpuSeconds(),
     });
     createdMs = [];
     if (views.length > 0) send({ kind: 'calls', views });
@@ -71,7 +73,12 @@ const main = async () => {
     }
   });
   const { position } = projector.status;
-  send({ kind: 'status', position: position && formatPosition(position), projectedEvents: 0 });
+  send({
+    kind: 'status',
+    position: position && formatPosition(position),
+    projectedEvents: 0,
+    cpuSeconds: threadCpuSeconds(),
+  });
   projector.start();
 };
 

@@ -142,6 +142,17 @@ const describeError = (error) => ({
   code: error && typeof error.code === 'string' ? error.code : undefined,
 });
 
+/** This thread's CPU seconds (see threads/thread-cpu.ts, which the TypeScript side uses). */
+const threadCpuSeconds = () => {
+  try {
+    const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+};
+
 const handle = (message) => {
   switch (message.kind) {
     case 'commit': {
@@ -163,7 +174,7 @@ const handle = (message) => {
 parentPort.on('message', (message) => {
   let reply;
   try {
-    reply = { id: message.id, ok: true, ...handle(message) };
+    reply = { id: message.id, ok: true, ...handle(message), cpuSeconds: threadCpuSeconds() };
   } catch (error) {
     reply = { id: message.id, ok: false, error: describeError(error) };
   }

@@ -45,6 +45,8 @@ export type WriterReply =
       readonly ok: true;
       readonly outcomes?: readonly AppendOutcome[];
       readonly commitMs?: number;
+      /** The writer thread's CPU seconds so far (Linux). */
+      readonly cpuSeconds?: number;
     }
   | {
       readonly id: number;

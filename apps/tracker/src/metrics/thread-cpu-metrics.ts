@@ -1,0 +1,32 @@
+import { Gauge, Registry } from 'prom-client';
+import { EmbeddedEventStore, EventStore, threadCpuSeconds } from '@tracker/event-store';
+import type { Projection } from '@tracker/read-model';
+
+/**
+ * `tracker_thread_cpu_seconds{thread}`: the CPU each of the service's own threads has used — the
+ * event loop answering HTTP and gRPC (`main`), the embedded store's writer (`store_writer`), the
+ * projection's thread (`projection`). The process's total (`process_cpu_seconds_total`) less these
+ * is V8's helpers (GC, compilers) and libuv's pool. Linux only; absent elsewhere.
+ */
+export const registerThreadCpu = (
+  registry: Registry,
+  store: EventStore,
+  projection: Projection,
+): void => {
+  new Gauge({
+    name: 'tracker_thread_cpu_seconds',
+    help: "CPU seconds used by each of the service's threads (main, store_writer, projection)",
+    labelNames: ['thread'] as const,
+    registers: [registry],
+    collect() {
+      const threads = {
+        main: threadCpuSeconds(),
+        store_writer: store instanceof EmbeddedEventStore ? store.writerCpuSeconds : undefined,
+        projection: projection.status.threadCpuSeconds,
+      };
+      for (const [thread, seconds] of Object.entries(threads)) {
+        if (seconds !== undefined) this.set({ thread }, seconds);
+      }
+    },
+  });
+};
