@@ -50,10 +50,14 @@ for (const file of files(root)) {
     if (callFrame.functionName === '(idle)' || callFrame.functionName === '(program)') {
       if (callFrame.functionName === '(idle)') idle += us;
     }
-    const where = callFrame.functionName.startsWith('(') ? callFrame.functionName : area(callFrame.url);
+    const where = callFrame.functionName.startsWith('(')
+      ? callFrame.functionName
+      : area(callFrame.url);
     byArea.set(where, (byArea.get(where) ?? 0) + us);
     const name = `${callFrame.functionName || '(anonymous)'} ${
-      callFrame.url ? `${relative(process.cwd(), callFrame.url.replace(/^file:\/\//, ''))}:${callFrame.lineNumber + 1}` : ''
+      callFrame.url
+        ? `${relative(process.cwd(), callFrame.url.replace(/^file:\/\//, ''))}:${callFrame.lineNumber + 1}`
+        : ''
     }`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
   }

@@ -211,10 +211,19 @@ const measureIngest = async (
   port: number,
   run: number,
   pid: number,
-): Promise<{ closed: ClosedResult; open: OpenResult; cores: Record<string, Cores> }> => {
+  /** The service's own split of its CPU by thread (the baseline has none). */
+  threadCpu?: () => Promise<Record<string, number>>,
+): Promise<{
+  closed: ClosedResult;
+  open: OpenResult;
+  cores: Record<string, Cores>;
+  threadCores?: Record<string, number>;
+}> => {
   say(
     `${label}: closed loop, ${cfg.connections} connections, ${cfg.batch} notification(s) per request, ${cfg.warmupMs / 1000}+${cfg.durationMs / 1000} s`,
   );
+  const threadsBefore = await threadCpu?.();
+  const threadsStarted = nowMs();
   const closedCpu = new CpuAccount(pid, loadgen.child.pid!);
   const closed = await loadgen.call<ClosedResult>('httpClosed', {
     port,
@@ -229,9 +238,16 @@ const measureIngest = async (
     durationMs: cfg.durationMs,
   });
   const closedCores = closedCpu.stop();
+  const threadsAfter = await threadCpu?.();
+  const threadCores =
+    threadsBefore &&
+    threadsAfter &&
+    threadSplit(threadsBefore, threadsAfter, (nowMs() - threadsStarted) / 1000, closedCores.server);
   say(
     `${label}: saturation ${fmt(closed.notificationsPerSecond)} notifications/s, p99 ${ms(closed.latencyMs.p99)} (statuses ${JSON.stringify(closed.statuses)}, errors ${closed.errors}); cores used: ${coresText(closedCores)}`,
   );
+  if (threadCores)
+    say(`${label}: its threads at saturation (cores): ${JSON.stringify(threadCores)}`);
   const rate = Math.max(1, Math.floor(closed.requestsPerSecond / 2));
   say(
     `${label}: open loop at half of it, ${fmt(rate * cfg.batch)} notifications/s for ${cfg.durationMs / 1000} s`,
@@ -255,7 +271,28 @@ const measureIngest = async (
   say(
     `${label}: half load p50 ${ms(open.latencyMs.p50)} p99 ${ms(open.latencyMs.p99)} (achieved ${fmt(open.achievedNotificationsPerSecond)}/s, statuses ${JSON.stringify(open.statuses)}); cores used: ${coresText(openCores)}`,
   );
-  return { closed, open, cores: { saturation: closedCores, halfLoad: openCores } };
+  return { closed, open, cores: { saturation: closedCores, halfLoad: openCores }, threadCores };
+};
+
+/**
+ * Cores each of the service's threads used over a phase, and the rest of its process (V8's GC and
+ * compiler threads, libuv's pool): which one a load saturates.
+ */
+const threadSplit = (
+  before: Record<string, number>,
+  after: Record<string, number>,
+  seconds: number,
+  processCores: number,
+): Record<string, number> => {
+  const split: Record<string, number> = {};
+  let named = 0;
+  for (const [thread, cpu] of Object.entries(after)) {
+    const cores = (cpu - (before[thread] ?? 0)) / seconds;
+    split[thread] = Math.round(cores * 100) / 100;
+    named += cores;
+  }
+  split['v8 helpers + libuv'] = Math.round((processCores - named) * 100) / 100;
+  return split;
 };
 
 const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath: string) => {
@@ -273,7 +310,14 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
   say('== ingest: the service (durable appends, projection on, fan-out off)');
   const service = await startService('service (ingest)', storePath, readModelPath);
   const before = await service.metrics();
-  const svc = await measureIngest(loadgen, 'service', service.httpPort, runId + 2, service.pid);
+  const svc = await measureIngest(
+    loadgen,
+    'service',
+    service.httpPort,
+    runId + 2,
+    service.pid,
+    () => service.threadCpuSeconds(),
+  );
   const after = await service.metrics();
   const commits = after.tracker_store_commits_total - before.tracker_store_commits_total;
   const appends = after.tracker_store_appends_total - before.tracker_store_appends_total;
@@ -328,6 +372,15 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
     value: `${svc.cores.saturation.server} / ${svc.cores.saturation.loadGenerator} / ${svc.cores.saturation.other}`,
     baseline: `${base.cores.saturation.server} / ${base.cores.saturation.loadGenerator} / ${base.cores.saturation.other}`,
   });
+  if (svc.threadCores) {
+    row({
+      phase: 'ingest',
+      figure: 'service threads at saturation (cores)',
+      value: Object.entries(svc.threadCores)
+        .map(([thread, cores]) => `${thread} ${cores}`)
+        .join(', '),
+    });
+  }
   // CPU per notification: the server's cores (its own process, all its threads) over its rate.
   const cpuMs = (r: typeof svc) =>
     (r.cores.saturation.server * 1000) / Math.max(1, r.closed.notificationsPerSecond);

@@ -155,7 +155,7 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     expect(writer).toBeGreaterThan(0);
     // Each is one thread of this process (the test's own, here): less than its total.
     const { user, system } = process.cpuUsage();
-    expect(main + writer).toBeLessThan((user + system) / 1e6 + 0.05);
+    expect(main! + writer!).toBeLessThan((user + system) / 1e6 + 0.05);
   });
 
   it('times HTTP requests by route pattern, never by the raw path', () => {

@@ -195,6 +195,16 @@ export class ServiceProcess {
     }
   }
 
+  /** `tracker_thread_cpu_seconds` by thread (main, store_writer, projection), from /metrics. */
+  async threadCpuSeconds(): Promise<Record<string, number>> {
+    const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^tracker_thread_cpu_seconds\{thread="(\w+)"\} (\S+)$/gm)) {
+      out[m[1]] = Number(m[2]);
+    }
+    return out;
+  }
+
   async metrics(): Promise<Record<string, number>> {
     const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
     const out: Record<string, number> = {};
