@@ -27,7 +27,7 @@ import {
   rssOf,
   ServiceProcess,
   sleep,
-  TS_NODE_ARGS,
+  buildForBench,
 } from './lib/procs';
 import { LatencySummary, nowMs, round, Samples } from './lib/stats';
 
@@ -680,7 +680,7 @@ const runCli = (
   new Promise((resolve) => {
     const child: ChildProcess = spawn(
       process.execPath,
-      [...TS_NODE_ARGS, join(repoRoot, 'apps/cli/src/main.ts'), ...args],
+      [join(repoRoot, 'dist/apps/cli/main.js'), ...args],
       {
         cwd: repoRoot,
         env: { ...process.env, AUTH_MODE: 'none', LOG_LEVEL: 'warn', KAFKA_BROKERS: '', ...env },
@@ -997,6 +997,8 @@ const main = async () => {
   report.startedAt = new Date().toISOString();
   report.machine = m;
   report.config = cfg;
+  say('building the service and the CLI if their sources changed (the bench runs the bundles)');
+  buildForBench();
 
   const needsKafka = ['fanout', 'memory', 'esdb'].some((p) => cfg.phases.includes(p));
   if (needsKafka) {

@@ -205,18 +205,34 @@ describe('the service on EventStoreDB (protocol test server)', () => {
     });
     expect(down).toBe(true);
     const ackedWhileUp = new Set(ledger.acked);
-    // what a sender sees while it is down: 503 with Retry-After, and not ready
+    // what a sender sees while it is down: 503 with Retry-After for anything new, and not ready
+    const post = async (notification: Record<string, unknown>) => {
+      const reply = await fetch(`${service.base}/api/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [notification] }),
+      });
+      return {
+        status: reply.status,
+        retryAfter: reply.headers.get('retry-after'),
+        body: (await reply.json()) as unknown,
+      };
+    };
     const downAnswers = await Promise.all(
-      calls.slice(0, 3).map(async (call) => {
-        const reply = await fetch(`${service.base}/api/calls`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ value: [call.items[0].notification] }),
-        });
-        return { status: reply.status, retryAfter: reply.headers.get('retry-after') };
-      }),
+      buildWorkload(3).map((call) => post(call.items[0].notification)),
     );
-    expect(downAnswers).toEqual(Array(3).fill({ status: 503, retryAfter: expect.any(String) }));
+    expect(downAnswers).toEqual(
+      Array(3).fill({ status: 503, retryAfter: expect.any(String), body: expect.anything() }),
+    );
+    // A redelivery of what was acknowledged before is known to be stored (the write side's state
+    // of that call holds its key): a duplicate, answered at once even now.
+    const acknowledged = calls
+      .flatMap((call) => call.items)
+      .find((item) => ackedWhileUp.has(item.tag))!;
+    expect(await post(acknowledged.notification)).toMatchObject({
+      status: 202,
+      body: { accepted: 0, duplicates: 1 },
+    });
     expect((await getJson(service, '/health/ready')).status).toBe(503);
     // every refusal under load was a 503, none a 500, none a hang
     expect(ledger.failed).toEqual([]);

@@ -176,7 +176,9 @@ export class KafkaPublisher {
         await committing;
         if (this.stopping) break;
         committing = this.publishBatch(this.producer, progress, batch, records).then(onProgress);
-        committing.catch(() => undefined); // awaited (and thrown) at the next batch or below
+        // A failed transaction (fenced, broker gone) ends the wait for the next batch at once;
+        // the failure itself is thrown below (or at the next batch, if one was already there).
+        committing.catch(() => void this.subscription?.close());
       }
     } finally {
       // The transaction in flight finishes (or fails) before the publisher stops or retries.

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 
 export const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const kafkaSh = resolve(__dirname, '../../../../deploy/kafka/kafka.sh');
@@ -47,6 +47,23 @@ export interface Seen {
 const headersOf = (message: KafkaMessage): Record<string, string> =>
   Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
 
+/**
+ * Subscribes, waiting out a topic the broker does not serve yet: right after a topic is created
+ * its metadata can still answer UNKNOWN_TOPIC_OR_PARTITION ("does not host this topic-partition").
+ */
+const subscribeWhenKnown = async (consumer: Consumer, topics: string[]): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await consumer.subscribe({ topics, fromBeginning: true });
+      return;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 25) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+};
+
 /** A read-committed consumer that keeps every record of `topics` from the beginning. */
 export const readCommitted = async (kafka: Kafka, topics: string[]) => {
   const seen = new Map<string, Seen[]>(topics.map((t) => [t, []]));
@@ -55,7 +72,7 @@ export const readCommitted = async (kafka: Kafka, topics: string[]) => {
     readUncommitted: false,
   });
   await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
+  await subscribeWhenKnown(consumer, topics);
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
       seen.get(topic)!.push({
