@@ -236,6 +236,9 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     expect(value('tracker_projection_position')).toBe(stored);
     expect(value('tracker_fanout_published_position')).toBe(stored);
     expect(value('tracker_fanout_transactions_total')).toBeGreaterThanOrEqual(1);
+    // Every event was appended by this process: its state after it came from the write side.
+    expect(value('tracker_fanout_state_handovers_total', { result: 'hit' })).toBe(stored);
+    expect(value('tracker_fanout_state_handovers_total', { result: 'miss' })).toBe(0);
     expect(value('tracker_read_model_calls')).toBe(1);
   });
 

@@ -1,4 +1,5 @@
 import { Counter, Registry } from 'prom-client';
+import type { CallStateFolder } from '@tracker/call-stream';
 import type { RecordedEvent } from '@tracker/event-store';
 import { lagObserver } from '../metrics/lag-observer';
 
@@ -26,4 +27,24 @@ export const publishedObserver = (
     transactions.inc();
     lag(batch.map((event) => event.created.getTime()));
   };
+};
+
+/**
+ * `tracker_fanout_state_handovers_total{result}`: for each event the publisher mapped, whether the
+ * call state after it came from the write side of this process (`hit`: folded once) or had to be
+ * folded again (`miss`: appended by another process or before a restart, or evicted).
+ */
+export const registerHandOvers = (registry: Registry, folder: CallStateFolder): void => {
+  new Counter({
+    name: 'tracker_fanout_state_handovers_total',
+    help: 'Events mapped to Kafka records with the state the write side reached (hit) or folded again (miss)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const { hits, misses } = folder.handOverStats;
+      this.reset();
+      this.inc({ result: 'hit' }, hits);
+      this.inc({ result: 'miss' }, misses);
+    },
+  });
 };

@@ -13,7 +13,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { CallRecordMapper } from '@tracker/fanout';
 import { CallStateFolder } from '@tracker/call-stream';
-import { publishedObserver } from './fanout-metrics';
+import { publishedObserver, registerHandOvers } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
 
 const createLeadership = (
@@ -40,6 +40,7 @@ const createLeadership = (
   const topics = fanoutTopics(kafka);
   const recordsFor = new CallRecordMapper(kafka.topics, folder).recordsFor;
   const onPublished = publishedObserver(metrics.registry); // one for every publisher elected here
+  registerHandOvers(metrics.registry, folder);
   return new PublisherLeadership({
     kafka: client,
     groupId: topics.coordinationGroupId,
