@@ -5,16 +5,16 @@ import {
 } from '../examples/analytics-consumer/consumer';
 import { OperationStats, percentile } from '../examples/analytics-consumer/operation-stats';
 import {
+  brokers,
   readCommitted,
   serviceKafkaEnv,
   testKafka,
   topicNames,
   TopicNames,
 } from '../libs/fanout/src/testing/kafka-test-kit';
-import { brokers } from '../libs/fanout/src/testing/kafka-test-kit';
-import { fixture, RunningService, startService } from './support/running-service';
+import { fixture, RunningService, startService, FIXTURE_CALL } from './support/running-service';
 
-const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+const CALL = FIXTURE_CALL;
 
 const acsEvent = (connection: string, type: string, seconds: number, data = {}) => ({
   id: randomUUID(),

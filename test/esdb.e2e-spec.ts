@@ -34,6 +34,21 @@ const note = (message: string) => {
 const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
 const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
 
+/** The store holds every call whole and in order, and each view is at its call's last event. */
+const expectEveryCallEnded = (
+  stored: ReturnType<typeof summarise>,
+  views: Awaited<ReturnType<typeof callViews>>,
+  calls: ReturnType<typeof buildWorkload>,
+) => {
+  expect(storeProblems(stored, calls)).toEqual([]);
+  for (const call of calls) {
+    expect(views.get(call.callId)).toMatchObject({
+      state: 'terminated',
+      version: stored.streams.get(`call-${call.callId}`)!.length,
+    });
+  }
+};
+
 describe('the service on EventStoreDB (protocol test server)', () => {
   let server: EsdbTestServer;
   let dir: string;
@@ -162,13 +177,7 @@ describe('the service on EventStoreDB (protocol test server)', () => {
 
     const stored = summarise(await readEsdb(server.connectionString));
     expect(projected).toBe(stored.events.length - storedBefore);
-    expect(storeProblems(stored, calls)).toEqual([]);
-    for (const call of calls) {
-      expect(views.get(call.callId)).toMatchObject({
-        state: 'terminated',
-        version: stored.streams.get(`call-${call.callId}`)!.length,
-      });
-    }
+    expectEveryCallEnded(stored, views, calls);
     // nothing published twice across the restart, nothing missing
     await expectTopicsMatchStore(prefix, topics, stored, calls, views);
   }, 120_000);
@@ -261,13 +270,7 @@ describe('the service on EventStoreDB (protocol test server)', () => {
     const views = await callViews(service, calls);
     const stored = summarise(await readEsdb(server.connectionString));
     expect([...ackedWhileUp].filter((tag) => stored.tagCounts.get(tag) !== 1)).toEqual([]);
-    expect(storeProblems(stored, calls)).toEqual([]);
-    for (const call of calls) {
-      expect(views.get(call.callId)).toMatchObject({
-        state: 'terminated',
-        version: stored.streams.get(`call-${call.callId}`)!.length,
-      });
-    }
+    expectEveryCallEnded(stored, views, calls);
     await expectTopicsMatchStore(prefix, topics, stored, calls, views);
   }, 150_000);
 });

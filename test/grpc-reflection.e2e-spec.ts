@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CALL_TRACKER_PROTO_FILE, HEALTH_PROTO_FILE, PROTO_ROOT } from '@tracker/contracts';
 import { PYTHON, requireTool, runPython } from './support/grpc/python-client';
-import { fixture, RunningService, startService } from './support/running-service';
+import {
+  fixture,
+  RunningService,
+  startService,
+  FIXTURE_CALL,
+  postRecordedCall,
+} from './support/running-service';
 
-const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+const CALL = FIXTURE_CALL;
 const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
 const TRACKER = 'comms.tracker.v1.CallTracker';
 
@@ -45,17 +51,7 @@ describe('gRPC through clients that are not Node (Python grpcio, protoc stubs)',
     requireTool('protoc', ['--version'], 'protoc (Debian protobuf-compiler)');
     dir = mkdtempSync(join(tmpdir(), 'grpc-python-'));
     service = await startService();
-    for (const name of [
-      'graph/answer-incoming.json',
-      'graph/answer-established.json',
-      'graph/recordresponse-completed.json',
-    ]) {
-      expect((await service.post('/api/calls', fixture(name))).status).toBe(202);
-    }
-    await service.post(
-      `/api/calls/${CALL}/operations`,
-      fixture('graph/recordresponse-response.json'),
-    );
+    await postRecordedCall(service);
     await service.settle();
   }, 60_000);
   afterAll(async () => {

@@ -7,9 +7,14 @@ import { ceId } from '@tracker/fanout';
 import { serviceKafkaEnv, topicNames, TopicNames } from '../libs/fanout/src/testing/kafka-test-kit';
 import { requireTool } from './support/grpc/python-client';
 import { KcatRecord, kcatReadAtLeast } from './support/kafka/kcat';
-import { fixture, RunningService, startService } from './support/running-service';
+import {
+  RunningService,
+  startService,
+  FIXTURE_CALL,
+  postRecordedCall,
+} from './support/running-service';
 
-const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+const CALL = FIXTURE_CALL;
 const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
@@ -49,17 +54,7 @@ describe('CloudEvents on the Kafka topics, read with kcat (binary mode, field by
   afterAll(async () => service?.stop());
 
   it('gives every record its own id, keeps the stored event id as an extension, and follows the binding', async () => {
-    for (const name of [
-      'graph/answer-incoming.json',
-      'graph/answer-established.json',
-      'graph/recordresponse-completed.json',
-    ]) {
-      expect((await service.post('/api/calls', fixture(name))).status).toBe(202);
-    }
-    await service.post(
-      `/api/calls/${CALL}/operations`,
-      fixture('graph/recordresponse-response.json'),
-    );
+    await postRecordedCall(service);
     const stored: RecordedEvent[] = [];
     for await (const event of service.store.readAll()) stored.push(event);
     const operationEvents = stored.filter(

@@ -6,9 +6,15 @@ import {
   topicNames,
   TopicNames,
 } from '../libs/fanout/src/testing/kafka-test-kit';
-import { fixture, RunningService, startService } from './support/running-service';
+import {
+  fixture,
+  RunningService,
+  startService,
+  FIXTURE_CALL,
+  postRecordedCall,
+} from './support/running-service';
 
-const CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+const CALL = FIXTURE_CALL;
 const OPERATION = '0fe0623f-d628-42ed-b4bd-8ac290072cc5';
 
 describe('Kafka fan-out from the running service (real broker)', () => {
@@ -23,17 +29,7 @@ describe('Kafka fan-out from the running service (real broker)', () => {
   afterAll(async () => service.stop());
 
   it('publishes events, call state and operation state with CloudEvents headers, and no secret', async () => {
-    for (const name of [
-      'graph/answer-incoming.json',
-      'graph/answer-established.json',
-      'graph/recordresponse-completed.json',
-    ]) {
-      expect((await service.post('/api/calls', fixture(name))).status).toBe(202);
-    }
-    await service.post(
-      `/api/calls/${CALL}/operations`,
-      fixture('graph/recordresponse-response.json'),
-    );
+    await postRecordedCall(service);
     let stored = 0;
     for await (const _ of service.store.readAll()) stored += 1;
 

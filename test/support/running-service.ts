@@ -93,3 +93,25 @@ export const startService = async (env: Record<string, string> = {}) => {
 };
 
 export type RunningService = Awaited<ReturnType<typeof startService>>;
+
+/** The call of the Graph fixtures (`57DAB8B1…` in their resource URLs), canonical. */
+export const FIXTURE_CALL = '57dab8b1-894c-409a-b240-bd8beae78896';
+
+/**
+ * A bot-answered call with a recorded response, as the Graph fixtures tell it: incoming,
+ * established, the recordResponse completion, and the bot's report of the action's response.
+ */
+export const postRecordedCall = async (service: RunningService): Promise<void> => {
+  for (const name of [
+    'graph/answer-incoming.json',
+    'graph/answer-established.json',
+    'graph/recordresponse-completed.json',
+  ]) {
+    expect((await service.post('/api/calls', fixture(name))).status).toBe(202);
+  }
+  const response = await service.post(
+    `/api/calls/${FIXTURE_CALL}/operations`,
+    fixture('graph/recordresponse-response.json'),
+  );
+  expect(response.status).toBe(202);
+};

@@ -58,7 +58,7 @@ export class ReadModelStore {
   private readonly stmt;
 
   constructor(
-    readonly path: string,
+    path: string,
     /**
      * A file being rebuilt (see `RebuildTarget`): no journal and no fsync until it is finished,
      * since a crash leaves it unused and the next rebuild starts it again.

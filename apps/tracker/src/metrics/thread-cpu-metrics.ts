@@ -22,7 +22,10 @@ export const registerThreadCpu = (
       const threads = {
         main: threadCpuSeconds(),
         store_writer: store instanceof EmbeddedEventStore ? store.writerCpuSeconds : undefined,
-        projection: projection.status.threadCpuSeconds,
+        projection:
+          projection.status.osThreadId === undefined
+            ? undefined
+            : threadCpuSeconds(projection.status.osThreadId),
       };
       for (const [thread, seconds] of Object.entries(threads)) {
         if (seconds !== undefined) this.set({ thread }, seconds);

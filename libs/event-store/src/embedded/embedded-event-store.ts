@@ -25,6 +25,7 @@ import { toStoreError } from './sqlite-errors';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { CommitHealth } from './commit-health';
 import { WriterThread } from './writer/writer-thread';
+import { threadCpuSeconds } from '../threads/thread-cpu';
 import type { AppendOutcome, PreparedEvent, WriterReply } from './writer/writer-protocol';
 
 export interface EmbeddedStoreOptions {
@@ -124,7 +125,7 @@ export class EmbeddedEventStore implements EventStore {
   private readonly onCommit?: EmbeddedStoreOptions['onCommit'];
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
-  private lastWriterCpuSeconds: number | undefined;
+  private writerThreadId: number | undefined;
   private inFlight: Promise<void> | undefined;
   private closing = false;
   private closed = false;
@@ -225,13 +226,13 @@ export class EmbeddedEventStore implements EventStore {
       });
   }
 
-  /** CPU seconds its writer thread has used (Linux; undefined before the first commit). */
+  /** CPU seconds its writer thread has used (Linux; undefined before its first reply). */
   get writerCpuSeconds(): number | undefined {
-    return this.lastWriterCpuSeconds;
+    return this.writerThreadId === undefined ? undefined : threadCpuSeconds(this.writerThreadId);
   }
 
   private settle(batch: readonly PendingAppend[], reply: WriterReply): void {
-    if (reply.ok && reply.cpuSeconds !== undefined) this.lastWriterCpuSeconds = reply.cpuSeconds;
+    if (reply.ok) this.writerThreadId ??= reply.osThreadId;
     if (!reply.ok) {
       const failure = toStoreError(Object.assign(new Error(reply.error.message), reply.error));
       this.commitHealth.failed(failure);

@@ -1,14 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+
+/** `getconf CLK_TCK`: 100 on every Linux Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * CPU seconds (user + system) used so far by the calling thread, from Linux's
- * `/proc/thread-self/stat`; undefined elsewhere. Node 20 gives only the process's total, and the
- * split between the event loop, the store's writer and the projection is what tells which one a
- * load saturates. (The writer thread, plain JavaScript, reads the same file the same way.)
+ * The Linux id of the calling thread (`/proc/thread-self` → `<pid>/task/<tid>`); undefined
+ * elsewhere. A worker thread reports it once, and its parent reads that thread's CPU when asked
+ * (`threadCpuSeconds`), so nothing is read on the worker's own hot path.
  */
-export const threadCpuSeconds = (): number | undefined => {
+export const osThreadId = (): number | undefined => {
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * CPU seconds (user + system) used so far by thread `tid` of this process (the calling thread
+ * without one), from Linux's `/proc`; undefined elsewhere. Node 20 gives only the process's total,
+ * and the split between the event loop, the store's writer and the projection is what tells which
+ * one a load saturates.
+ */
+export const threadCpuSeconds = (tid?: number): number | undefined => {
+  try {
+    const stat = readFileSync(
+      tid === undefined ? '/proc/thread-self/stat' : `/proc/self/task/${tid}/stat`,
+      'utf8',
+    );
     // Fields after the command name (which may hold spaces), from field 3: utime is 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
@@ -16,6 +35,3 @@ export const threadCpuSeconds = (): number | undefined => {
     return undefined;
   }
 };
-
-/** `getconf CLK_TCK`: 100 on every Linux Node supports. */
-const CLOCK_TICKS_PER_SECOND = 100;

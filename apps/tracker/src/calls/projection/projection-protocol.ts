@@ -17,8 +17,8 @@ export type FromProjection =
       readonly projectedEvents: number;
       /** The stored `created` times (ms) of the batch just committed, for the lag metric. */
       readonly createdMs?: readonly number[];
-      /** The projection thread's CPU seconds so far (Linux). */
-      readonly cpuSeconds?: number;
+      /** The projection thread's Linux id (constant), for its CPU metric. */
+      readonly osThreadId?: number;
     }
   | { readonly kind: 'calls'; readonly views: readonly CallView[] }
   | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }

@@ -85,7 +85,7 @@ export class ProjectionThread extends Projection {
         this.current = {
           position: message.position ? parsePosition(message.position) : undefined,
           projectedEvents: message.projectedEvents,
-          threadCpuSeconds: message.cpuSeconds,
+          osThreadId: message.osThreadId,
         };
         if (message.createdMs?.length) this.onCommitted?.(message.createdMs);
         return;

@@ -10,7 +10,7 @@ import {
   EsdbEventStore,
   EventStore,
   formatPosition,
-  threadCpuSeconds,
+  osThreadId as currentOsThreadId,
 } from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
@@ -18,6 +18,7 @@ import type { FromProjection, ProjectionWorkerData, ToProjection } from './proje
 const port = parentPort!;
 const data = workerData as ProjectionWorkerData;
 const send = (message: FromProjection) => port.postMessage(message);
+const osThreadId = currentOsThreadId();
 
 const openReader = async (store: ProjectionWorkerData['store']): Promise<EventStore> =>
   store.kind === 'esdb'
@@ -48,7 +49,7 @@ const main = async () => {
       position: position && formatPosition(position),
       projectedEvents,
       createdMs,
-      cpuSeconds: threadCpuSeconds(),
+      osThreadId,
     });
     createdMs = [];
     if (views.length > 0) send({ kind: 'calls', views });
@@ -77,7 +78,7 @@ const main = async () => {
     kind: 'status',
     position: position && formatPosition(position),
     projectedEvents: 0,
-    cpuSeconds: threadCpuSeconds(),
+    osThreadId,
   });
   projector.start();
 };

@@ -16,8 +16,13 @@ import {
 import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { checkContexts, checkNotificationLimits, checkShape } from '../limits/check-notification';
-import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH } from '../limits/input-limits';
-import { checkMembers, envelopeError, type MemberRule } from '../limits/member-rules';
+import { ID_RULE, isValidId } from '../limits/input-limits';
+import {
+  checkBatchSize,
+  checkMembers,
+  envelopeError,
+  type MemberRule,
+} from '../limits/member-rules';
 import type { Notification, NotificationEnvelope, OperationNotification } from '../notification';
 import {
   malformed,
@@ -71,14 +76,8 @@ export const parseAcsEvents = (body: unknown): ParseResult => {
   }
   const shape = checkShape(body);
   if (shape !== undefined) return malformed([shape]);
-  if (Array.isArray(body) && (body.length === 0 || body.length > MAX_NOTIFICATIONS_PER_BATCH)) {
-    return malformed([
-      envelopeError(
-        '',
-        `must hold 1 to ${MAX_NOTIFICATIONS_PER_BATCH} events (got ${body.length})`,
-      ),
-    ]);
-  }
+  const size = Array.isArray(body) ? checkBatchSize(body, '', 'events') : undefined;
+  if (size !== undefined) return malformed([size]);
   // In an array every element is a full event; a single object may be a bare preview result.
   const items: [unknown, string, readonly MemberRule[]][] = Array.isArray(body)
     ? body.map((event, index) => [event, `/${index}`, ACS_EVENT_RULES])

@@ -9,8 +9,13 @@ import { parsePolicyRecording } from '../../recording/policy-recording';
 import { parseResultInfo } from '../../result-info/result-info';
 import { redactSecrets } from '../../secrets/redact-secrets';
 import { checkContexts, checkNotificationLimits, checkShape } from '../limits/check-notification';
-import { checkMembers, envelopeError, type MemberRule } from '../limits/member-rules';
-import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH, quoted } from '../limits/input-limits';
+import {
+  checkBatchSize,
+  checkMembers,
+  envelopeError,
+  type MemberRule,
+} from '../limits/member-rules';
+import { ID_RULE, isValidId, quoted } from '../limits/input-limits';
 import type { Notification, NotificationEnvelope } from '../notification';
 import {
   malformed,
@@ -54,14 +59,8 @@ export const parseGraphNotifications = (body: unknown): ParseResult => {
   if (!Array.isArray(items)) {
     return malformed([envelopeError('/value', 'a commsNotifications body needs a "value" array')]);
   }
-  if (items.length === 0 || items.length > MAX_NOTIFICATIONS_PER_BATCH) {
-    return malformed([
-      envelopeError(
-        '/value',
-        `must hold 1 to ${MAX_NOTIFICATIONS_PER_BATCH} notifications (got ${items.length})`,
-      ),
-    ]);
-  }
+  const size = checkBatchSize(items, '/value', 'notifications');
+  if (size !== undefined) return malformed([size]);
   const notifications: ParsedNotification[] = [];
   const errors: InputError[] = [];
   items.forEach((item, index) => {

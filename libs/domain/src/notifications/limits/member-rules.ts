@@ -2,7 +2,7 @@ import { assertNever } from '../../kernel/assert-never';
 import { isRecord, type UnknownRecord } from '../../kernel/json';
 import type { InputError } from '../parse-result';
 import { toPointer } from './json-shape';
-import { ID_RULE, isValidId } from './input-limits';
+import { ID_RULE, isValidId, MAX_NOTIFICATIONS_PER_BATCH } from './input-limits';
 
 /**
  * A rule for one member of an envelope (a Graph `commsNotification`, an ACS event, a response
@@ -61,6 +61,19 @@ const problemOf = (rule: MemberRule, value: unknown, record: UnknownRecord): str
       return assertNever(rule, 'member rule');
   }
 };
+
+/** One request holds 1 to MAX_NOTIFICATIONS_PER_BATCH items (`noun`), at `pointer`. */
+export const checkBatchSize = (
+  items: readonly unknown[],
+  pointer: string,
+  noun: string,
+): InputError | undefined =>
+  items.length === 0 || items.length > MAX_NOTIFICATIONS_PER_BATCH
+    ? envelopeError(
+        pointer,
+        `must hold 1 to ${MAX_NOTIFICATIONS_PER_BATCH} ${noun} (got ${items.length})`,
+      )
+    : undefined;
 
 /** The first member of `record` (at `pointer` in the body) that breaks its rule. */
 export const checkMembers = (

@@ -142,16 +142,14 @@ const describeError = (error) => ({
   code: error && typeof error.code === 'string' ? error.code : undefined,
 });
 
-/** This thread's CPU seconds (see threads/thread-cpu.ts, which the TypeScript side uses). */
-const threadCpuSeconds = () => {
+/** This thread's Linux id, for the parent to read its CPU (see threads/thread-cpu.ts). */
+const OS_THREAD_ID = (() => {
   try {
-    const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
   } catch {
     return undefined;
   }
-};
+})();
 
 const handle = (message) => {
   switch (message.kind) {
@@ -174,7 +172,7 @@ const handle = (message) => {
 parentPort.on('message', (message) => {
   let reply;
   try {
-    reply = { id: message.id, ok: true, ...handle(message), cpuSeconds: threadCpuSeconds() };
+    reply = { id: message.id, ok: true, ...handle(message), osThreadId: OS_THREAD_ID };
   } catch (error) {
     reply = { id: message.id, ok: false, error: describeError(error) };
   }

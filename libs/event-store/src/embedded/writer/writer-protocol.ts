@@ -45,8 +45,8 @@ export type WriterReply =
       readonly ok: true;
       readonly outcomes?: readonly AppendOutcome[];
       readonly commitMs?: number;
-      /** The writer thread's CPU seconds so far (Linux). */
-      readonly cpuSeconds?: number;
+      /** The writer thread's Linux id (constant), for its CPU metric. */
+      readonly osThreadId?: number;
     }
   | {
       readonly id: number;
