@@ -67,6 +67,8 @@ export class ReadModelStore {
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Before anything that locks: another process may be opening (or migrating) the same file.
+    this.db.pragma('busy_timeout = 5000');
     if (bulk) {
       this.db.pragma('journal_mode = OFF');
       this.db.pragma('synchronous = OFF');

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,5 +126,32 @@ describe('embedded store', () => {
     await subscription.close();
     await writer.close();
     await reader.close();
+  });
+
+  // Two service processes started together on a new file: one switches it to WAL (a write lock)
+  // while the other opens it. The second must wait for the lock, not exit with SQLITE_BUSY.
+  it('opens a file while another process holds its write lock, waiting instead of failing', async () => {
+    const path = join(dir, 'events.db');
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('libsql'))(${JSON.stringify(path)});
+         db.exec('BEGIN EXCLUSIVE');
+         process.stdout.write('locked\\n');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
+    });
+    const started = Date.now();
+    const store = EmbeddedEventStore.open({ path });
+    expect(Date.now() - started).toBeGreaterThan(100); // it did meet the lock
+    await store.appendToStream('s', [event(1)], NO_STREAM);
+    expect((await store.readStream('s')).map((e) => e.data)).toEqual([{ i: 1 }]);
+    await store.close();
   });
 });

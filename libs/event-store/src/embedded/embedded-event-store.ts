@@ -139,9 +139,10 @@ export class EmbeddedEventStore implements EventStore {
       throw new Error('the embedded store needs a file, not :memory:');
     mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
+    // First: switching a new file to WAL takes a write lock, and two processes may open it at once.
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.exec(SCHEMA);
     this.stmt = this.prepareStatements();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;

@@ -12,9 +12,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require('libsql');
 
 const db = new Database(workerData.path);
+// First, as in embedded-event-store.ts: the WAL switch may wait for another process's lock.
+db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
-db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);
 
 const stmt = {
   streamRevision: db.prepare('SELECT revision FROM streams WHERE stream_id = ?').raw(),
