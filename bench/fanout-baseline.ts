@@ -3,7 +3,7 @@
  * publishes, with the same settings as KafkaPublisher (libs/fanout/src/kafka-publisher.ts and
  * apps/tracker/src/fanout/fanout.module.ts): idempotent, transactional, maxInFlightRequests 1,
  * acks all (kafkajs' default for transactions), no compression, one transaction per 500 stored
- * events holding their records and the progress offsets (sendOffsets), then commit.
+ * events holding their records and the progress record (as the publisher writes it), then commit.
  *
  * The records are made before the clock starts, by the service's own mapper (CallRecordMapper) over
  * the same store, so the difference between the two figures is what the publisher costs on top of
@@ -11,7 +11,7 @@
  */
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
-import { PRODUCER_RETRY } from '@tracker/fanout';
+import { PRODUCER_RETRY, progressMessage } from '@tracker/fanout';
 import { CallRecordMapper } from '@tracker/fanout';
 import { CallStateFolder } from '@tracker/call-stream';
 import { serveIpc } from './lib/procs';
@@ -113,17 +113,11 @@ async function run(args: Args) {
     for (let attempt = 1; ; attempt++) {
       const transaction = await producer.transaction();
       try {
-        await transaction.sendBatch(t);
-        await transaction.sendOffsets({
-          consumerGroupId: progressTopic,
-          topics: [
-            {
-              topic: progressTopic,
-              partitions: [
-                { partition: 0, offset: String(position + args.maxBatch) },
-                { partition: 1, offset: String(position + args.maxBatch) },
-              ],
-            },
+        const end = BigInt(position + args.maxBatch);
+        await transaction.sendBatch({
+          topicMessages: [
+            ...t.topicMessages,
+            progressMessage(progressTopic, { commit: end, prepare: end }),
           ],
         });
         await transaction.commit();

@@ -17,6 +17,7 @@ import {
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureTopics, progressMessage, progressTopicSpec } from '@tracker/fanout';
 import { phaseEsdb } from './esdb-phase';
 import { seqOfPayload } from './lib/payloads';
 import {
@@ -747,23 +748,21 @@ const fillFingerprint = (calls: number): string => {
 };
 
 const presetPublisherProgress = async (txPrefix: string, head: number) => {
-  // The publisher resumes from the offsets of `<transactional id>.progress`; put them at the head so
-  // the memory phase measures a caught-up service instead of one republishing the whole store.
-  const admin = kafkaClient(`${prefix}-admin`).admin();
-  await admin.connect();
+  // The publisher resumes from the last record of `<transactional id>.progress`; put it at the head
+  // so the memory phase measures a caught-up service instead of one republishing the whole store.
+  const kafka = kafkaClient(`${prefix}-admin`);
   const topic = `${txPrefix}.publisher.progress`;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-    ],
-  });
-  await admin.setOffsets({
-    groupId: topic,
-    topic,
-    partitions: [0, 1].map((partition) => ({ partition, offset: String(head) })),
-  });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [progressTopicSpec(topic)], () => undefined);
   await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const at = BigInt(head);
+  await producer.sendBatch({
+    topicMessages: [progressMessage(topic, { commit: at, prepare: at })],
+  });
+  await producer.disconnect();
 };
 
 const phaseMemory = async (loadgen: IpcClient) => {

@@ -159,7 +159,7 @@ export class KafkaPublisher {
     // not on connect. Doing it now, with an empty transaction, fences any older instance and
     // completes or aborts its open transaction, so the progress read next is final.
     await (await this.producer.transaction()).abort();
-    const progress = new PublisherProgress(this.admin, progressTopic, progressGroupId);
+    const progress = new PublisherProgress(kafka, this.admin, progressTopic, progressGroupId);
     const from = await progress.read();
     logger.log(`publishing from ${from ? formatPosition(from) : 'the start of the store'}`);
     this.update({ state: 'running', publishedPosition: from, lastError: undefined });
@@ -195,9 +195,7 @@ export class KafkaPublisher {
     records: readonly FanoutRecord[],
   ): Promise<void> {
     const last = batch[batch.length - 1].position;
-    await sendInTransaction(producer, records, (transaction) =>
-      progress.writeIn(transaction, last),
-    );
+    await sendInTransaction(producer, records, progress.message(last));
     this.update({
       publishedPosition: last,
       publishedEvents: this.status.publishedEvents + batch.length,

@@ -1,4 +1,4 @@
-import type { Message, Producer, Transaction } from 'kafkajs';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from './fanout-record';
 
@@ -48,20 +48,21 @@ const byTopic = (records: readonly FanoutRecord[]) => {
 };
 
 /**
- * Sends `records` in one Kafka transaction, with whatever `within` adds to it (the publisher's
- * progress offsets), and commits. On failure the transaction is aborted, unless this producer was
+ * Sends `records` in one Kafka transaction, with `progress` (the publisher's progress record) in the
+ * same produce request, and commits. On failure the transaction is aborted, unless this producer was
  * fenced: a fenced producer cannot abort (kafkajs waits forever trying) and the newer one already
  * did. The one transaction loop of the service's publisher and of `cli republish`.
  */
 export const sendInTransaction = async (
   producer: Producer,
   records: readonly FanoutRecord[],
-  within?: (transaction: Transaction) => Promise<void>,
+  progress?: TopicMessages,
 ): Promise<void> => {
   const transaction = await producer.transaction();
   try {
-    await transaction.sendBatch({ topicMessages: byTopic(records) });
-    await within?.(transaction);
+    const topicMessages = byTopic(records);
+    if (progress) topicMessages.push(progress);
+    await transaction.sendBatch({ topicMessages });
     await transaction.commit();
   } catch (error) {
     if (!isFenced(error)) {
