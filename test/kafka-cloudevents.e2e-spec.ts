@@ -7,6 +7,7 @@ import { ceId } from '@tracker/fanout';
 import { serviceKafkaEnv, topicNames, TopicNames } from '../libs/fanout/src/testing/kafka-test-kit';
 import { requireTool } from './support/grpc/python-client';
 import { KcatRecord, kcatReadAtLeast } from './support/kafka/kcat';
+import { parseSamples, sampleValue } from './support/prometheus';
 import {
   RunningService,
   startService,
@@ -49,7 +50,9 @@ describe('CloudEvents on the Kafka topics, read with kcat (binary mode, field by
     requireTool('kcat', ['-V'], 'kcat (Debian)');
     const prefix = `ce-${randomUUID().slice(0, 8)}`;
     topics = topicNames(prefix);
-    service = await startService(serviceKafkaEnv(prefix, topics));
+    // The publisher on the HTTP loop (the other Kafka e2e tests run the default, its own thread),
+    // so this test also sees the write side hand its states over to the record mapper.
+    service = await startService({ ...serviceKafkaEnv(prefix, topics), KAFKA_PUBLISHER: 'inline' });
   }, 60_000);
   afterAll(async () => service?.stop());
 
@@ -63,6 +66,11 @@ describe('CloudEvents on the Kafka topics, read with kcat (binary mode, field by
     expect(operationEvents.length).toBeGreaterThan(0);
 
     const events = await kcatReadAtLeast(topics.callEvents, stored.length);
+    // Every event was appended by this process: its state after it came from the write side.
+    const samples = parseSamples(await (await fetch(`${service.base}/metrics`)).text());
+    const handOvers = (result: string) =>
+      sampleValue(samples, 'tracker_fanout_state_handovers_total', { result });
+    expect([handOvers('hit'), handOvers('miss')]).toEqual([stored.length, 0]);
     const states = await kcatReadAtLeast(topics.callState, stored.length);
     const operations = await kcatReadAtLeast(topics.operationState, operationEvents.length);
     expect([events.length, states.length, operations.length]).toEqual([

@@ -76,6 +76,7 @@ describe('loadConfig: deadlines and Kafka', () => {
       clientId: 'comms-tracker',
       transactionalId: 'comms-tracker-publisher',
       partitions: 6,
+      publisher: 'thread',
       topics: {
         callState: 'comms.call-state.v1',
         operationState: 'comms.operation-state.v1',
@@ -83,6 +84,9 @@ describe('loadConfig: deadlines and Kafka', () => {
       },
     });
     expect(() => load({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS must be/);
+    const kafka = { KAFKA_BROKERS: '127.0.0.1:9092' };
+    expect(load({ ...kafka, KAFKA_PUBLISHER: 'inline' }).kafka?.publisher).toBe('inline');
+    expect(() => load({ ...kafka, KAFKA_PUBLISHER: 'worker' })).toThrow(/KAFKA_PUBLISHER/);
   });
 
   it('reads per-type operation bounds', () => {

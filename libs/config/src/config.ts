@@ -41,6 +41,8 @@ export interface AppConfig {
     readonly clientId: string;
     readonly transactionalId: string;
     readonly partitions: number;
+    /** `thread`: the publisher runs in a worker thread of its own; `inline`: on the HTTP loop. */
+    readonly publisher: 'thread' | 'inline';
     readonly topics: {
       readonly callState: string;
       readonly operationState: string;
@@ -113,6 +115,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_TOPIC_OPERATION_STATE',
   'KAFKA_TOPIC_CALL_EVENTS',
   'KAFKA_TOPIC_PARTITIONS',
+  'KAFKA_PUBLISHER',
   'ANSWER_TIMEOUT_MS',
   'POLICY_RECORDING_ANSWER_TIMEOUT_MS',
   'KEEP_ALIVE_MS',
@@ -237,6 +240,7 @@ const kafkaConfig = (read: EnvReader): AppConfig['kafka'] => {
     clientId: read.string('KAFKA_CLIENT_ID', 'comms-tracker'),
     transactionalId: read.string('KAFKA_TRANSACTIONAL_ID', 'comms-tracker-publisher'),
     partitions: read.integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
+    publisher: read.oneOf('KAFKA_PUBLISHER', 'thread', ['thread', 'inline']),
     topics: {
       callState: read.string('KAFKA_TOPIC_CALL_STATE', 'comms.call-state.v1'),
       operationState: read.string('KAFKA_TOPIC_OPERATION_STATE', 'comms.operation-state.v1'),

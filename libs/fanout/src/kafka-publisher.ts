@@ -36,6 +36,14 @@ export interface KafkaPublisherOptions {
   readonly onPublished?: (batch: readonly RecordedEvent[]) => void;
 }
 
+/** What the leadership runs for each term: this class, or the same in a thread of its own. */
+export interface Publisher {
+  start(): void;
+  /** Stops after the transaction in flight, if any; bounded. */
+  stop(): Promise<void>;
+  readonly currentStatus: PublisherStatus;
+}
+
 export type PublisherState = 'starting' | 'running' | 'retrying' | 'fenced' | 'stopped';
 
 export interface PublisherStatus {
@@ -67,7 +75,7 @@ const STOP_TIMEOUT_MS = 5000;
  * nothing is skipped and nothing committed is repeated. The transactional id fences a second
  * publisher: the older one learns it is fenced and stops.
  */
-export class KafkaPublisher {
+export class KafkaPublisher implements Publisher {
   private readonly maxBatch: number;
   private readonly lingerMs: number;
   private readonly retryInitialMs: number;

@@ -94,7 +94,7 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(EVENT_STORE) store: EventStore,
     metrics: TrackerMetrics,
   ) {
-    registerThreadCpu(metrics.registry, store, projector);
+    registerThreadCpu(metrics.registry, store, projector, metrics.threads);
   }
 
   onApplicationBootstrap(): void {

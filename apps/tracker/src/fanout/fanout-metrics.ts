@@ -1,12 +1,9 @@
 import { Counter, Registry } from 'prom-client';
 import type { CallStateFolder } from '@tracker/call-stream';
-import type { RecordedEvent } from '@tracker/event-store';
 import { lagObserver } from '../metrics/lag-observer';
 
 /** The publisher's counters and lag, registered only when fan-out is on (KAFKA_BROKERS). */
-export const publishedObserver = (
-  registry: Registry,
-): ((batch: readonly RecordedEvent[]) => void) => {
+export const publishedObserver = (registry: Registry): ((createdMs: readonly number[]) => void) => {
   const events = new Counter({
     name: 'tracker_fanout_published_events_total',
     help: 'Events published to Kafka by this process',
@@ -22,26 +19,29 @@ export const publishedObserver = (
     'tracker_fanout_lag_seconds',
     'Time from storing an event (just before its 202) to committing its records to Kafka',
   );
-  return (batch) => {
-    events.inc(batch.length);
+  return (createdMs) => {
+    events.inc(createdMs.length);
     transactions.inc();
-    lag(batch.map((event) => event.created.getTime()));
+    lag(createdMs);
   };
 };
+
+export type HandOverStats = CallStateFolder['handOverStats'];
 
 /**
  * `tracker_fanout_state_handovers_total{result}`: for each event the publisher mapped, whether the
  * call state after it came from the write side of this process (`hit`: folded once) or had to be
- * folded again (`miss`: appended by another process or before a restart, or evicted).
+ * folded again (`miss`: appended by another process or before a restart, or evicted, or the
+ * publisher runs in its own thread, which folds for itself).
  */
-export const registerHandOvers = (registry: Registry, folder: CallStateFolder): void => {
+export const registerHandOvers = (registry: Registry, stats: () => HandOverStats): void => {
   new Counter({
     name: 'tracker_fanout_state_handovers_total',
     help: 'Events mapped to Kafka records with the state the write side reached (hit) or folded again (miss)',
     labelNames: ['result'] as const,
     registers: [registry],
     collect() {
-      const { hits, misses } = folder.handOverStats;
+      const { hits, misses } = stats();
       this.reset();
       this.inc({ result: 'hit' }, hits);
       this.inc({ result: 'miss' }, misses);

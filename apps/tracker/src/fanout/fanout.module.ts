@@ -6,15 +6,15 @@ import {
   BeforeApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { KafkaPublisher, PublisherLeadership } from '@tracker/fanout';
+import { Publisher, PublisherLeadership } from '@tracker/fanout';
+import { CallStateFolder } from '@tracker/call-stream';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
-import { CallRecordMapper } from '@tracker/fanout';
-import { CallStateFolder } from '@tracker/call-stream';
 import { publishedObserver, registerHandOvers } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
+import { kafkaClient, kafkaPublisherFor } from './kafka-publisher-for';
+import { PublisherThread, PublisherThreadTotals } from './thread/publisher-thread';
 
 const createLeadership = (
   config: AppConfig,
@@ -30,40 +30,36 @@ const createLeadership = (
     );
     return null;
   }
-  logger.log(`Kafka fan-out to ${kafka.brokers.join(',')} as "${kafka.transactionalId}"`);
-  const client = new Kafka({
-    clientId: kafka.clientId,
-    brokers: [...kafka.brokers],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-  });
+  logger.log(
+    `Kafka fan-out to ${kafka.brokers.join(',')} as "${kafka.transactionalId}" (publisher: ${kafka.publisher})`,
+  );
+  const client = kafkaClient(kafka);
   const topics = fanoutTopics(kafka);
-  const recordsFor = new CallRecordMapper(kafka.topics, folder).recordsFor;
   const onPublished = publishedObserver(metrics.registry); // one for every publisher elected here
-  registerHandOvers(metrics.registry, folder);
+  let newPublisher: () => Publisher;
+  if (kafka.publisher === 'thread') {
+    const totals: PublisherThreadTotals = { hits: 0, misses: 0 };
+    registerHandOvers(metrics.registry, () => totals);
+    metrics.threads.set('publisher', () => totals.osThreadId);
+    newPublisher = () =>
+      new PublisherThread({ store: config.store, kafka }, store, logger, onPublished, totals);
+  } else {
+    registerHandOvers(metrics.registry, () => folder.handOverStats);
+    newPublisher = () => kafkaPublisherFor({ kafka, client, store, folder, logger, onPublished });
+  }
   return new PublisherLeadership({
     kafka: client,
     groupId: topics.coordinationGroupId,
     topic: topics.coordination.name,
-    newPublisher: () =>
-      new KafkaPublisher({
-        kafka: client,
-        store,
-        recordsFor,
-        topics: topics.published,
-        transactionalId: kafka.transactionalId,
-        progressTopic: topics.progress.name,
-        progressGroupId: topics.progressGroupId,
-        logger,
-        onPublished,
-      }),
+    newPublisher,
     logger,
   });
 };
 
 /**
  * Kafka fan-out when KAFKA_BROKERS is set (`PublisherLeadership` is null otherwise): every instance
- * joins the election, and the elected one publishes from a store subscription.
+ * joins the election, and the elected one publishes from a store subscription, in a thread of its
+ * own unless KAFKA_PUBLISHER=inline.
  */
 @Module({
   providers: [

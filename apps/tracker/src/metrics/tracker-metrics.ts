@@ -34,6 +34,12 @@ export class TrackerMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Worker threads started by other modules (the publisher's), by name: their Linux thread id once
+   * known, for `tracker_thread_cpu_seconds`.
+   */
+  readonly threads = new Map<string, () => number | undefined>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Gauges whose names end in _total, which Prometheus reserves for counters (promtool check

@@ -19,8 +19,8 @@ const openStore = async (config: AppConfig, metrics: TrackerMetrics): Promise<Ev
 };
 
 /**
- * With fan-out on, the write side hands the state after each event it appended to the Kafka record
- * mapper. Enough for the publisher to be some seconds behind at a thousand events a second; past
+ * With fan-out on and the publisher on this thread (KAFKA_PUBLISHER=inline), the write side hands
+ * the state after each event it appended to the Kafka record mapper. Enough for the publisher to be some seconds behind at a thousand events a second; past
  * that the mapper folds from the store, as after a restart.
  */
 const HAND_OVER_CAPACITY = 20_000;
@@ -34,7 +34,9 @@ const HAND_OVER_CAPACITY = 20_000;
       provide: CallStateFolder,
       inject: [EVENT_STORE, APP_CONFIG],
       useFactory: (store: EventStore, config: AppConfig) =>
-        new CallStateFolder(store, { handOverCapacity: config.kafka ? HAND_OVER_CAPACITY : 0 }),
+        new CallStateFolder(store, {
+          handOverCapacity: config.kafka?.publisher === 'inline' ? HAND_OVER_CAPACITY : 0,
+        }),
     },
   ],
   exports: [EVENT_STORE, CallStateFolder],

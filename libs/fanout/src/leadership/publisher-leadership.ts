@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { StorePosition } from '@tracker/event-store';
 import type { TopicSpec } from '../fanout-record';
-import type { KafkaPublisher, PublisherLogger, PublisherState } from '../kafka-publisher';
+import type { Publisher, PublisherLogger, PublisherState } from '../kafka-publisher';
 import { ensureTopics } from '../topics';
 import { ACTIVE_PARTITION, activePublisherAssigner } from './active-publisher-assigner';
 
@@ -11,7 +11,7 @@ export interface PublisherLeadershipOptions {
   readonly groupId: string;
   readonly topic: string;
   /** A fresh publisher for each term as the active instance (all with the same transactional id). */
-  readonly newPublisher: () => KafkaPublisher;
+  readonly newPublisher: () => Publisher;
   readonly logger: PublisherLogger;
   /** How long the group waits for a silent member before it moves the role (the broker allows 6 s and up). */
   readonly sessionTimeoutMs?: number;
@@ -38,7 +38,7 @@ export interface FanoutStatus {
 }
 
 interface Term {
-  readonly publisher: KafkaPublisher;
+  readonly publisher: Publisher;
   /** When this term was first seen fenced by another publisher. */
   fencedSeenAt?: number;
 }
@@ -69,7 +69,7 @@ const atMost = (promise: Promise<unknown>, ms: number): Promise<void> =>
  *
  * Every instance is a member of one Kafka consumer group subscribed to a one-partition coordination
  * topic (no records are ever written to it); the member assigned that partition is the active
- * publisher and runs a `KafkaPublisher`, the others stand by. The assignment is sticky
+ * publisher and runs a `Publisher`, the others stand by. The assignment is sticky
  * (`chooseActive`): members joining or standbys leaving never move the role. It moves when its
  * holder leaves (a graceful stop ends the publisher's term first, then leaves the group, so the
  * next one starts after it) or stops heartbeating (crash, SIGKILL, partition): the group expires it

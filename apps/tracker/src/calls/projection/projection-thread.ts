@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { EventStore, parsePosition } from '@tracker/event-store';
 import { Projection, ProjectionStatus } from '@tracker/read-model';
+import { startThread } from '../../threads/start-thread';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
 export interface ProjectionThreadLogger {
@@ -10,12 +11,6 @@ export interface ProjectionThreadLogger {
   warn(message: string): void;
   error(message: string): void;
 }
-
-/** From source (ts-node, jest) the worker is TypeScript and needs the same loaders as the parent. */
-const loadersFor = (entry: string): string[] =>
-  entry.endsWith('.ts')
-    ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register']
-    : [];
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -49,11 +44,7 @@ export class ProjectionThread extends Projection {
 
   start(): void {
     if (this.worker) return;
-    const entry = join(__dirname, `projection-worker${extname(__filename)}`);
-    const worker = new Worker(entry, {
-      workerData: this.data,
-      execArgv: loadersFor(entry),
-    });
+    const worker = startThread(join(__dirname, 'projection-worker'), this.data);
     this.worker = worker;
     worker.on('message', (message: FromProjection) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`projection thread: ${error.stack ?? error}`));

@@ -7,23 +7,17 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CallView, deadlineBounds } from '@tracker/domain';
 import {
   EmbeddedEventStore,
-  EsdbEventStore,
-  EventStore,
   formatPosition,
   osThreadId as currentOsThreadId,
 } from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
+import { openReader } from '../../store/open-reader';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
 const port = parentPort!;
 const data = workerData as ProjectionWorkerData;
 const send = (message: FromProjection) => port.postMessage(message);
 const osThreadId = currentOsThreadId();
-
-const openReader = async (store: ProjectionWorkerData['store']): Promise<EventStore> =>
-  store.kind === 'esdb'
-    ? EsdbEventStore.connect(store.connectionString)
-    : EmbeddedEventStore.open({ path: store.path, readOnly: true });
 
 const main = async () => {
   const store = await openReader(data.store);

@@ -1,0 +1,40 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { CallStateFolder } from '@tracker/call-stream';
+import type { EventStore } from '@tracker/event-store';
+import { CallRecordMapper, KafkaPublisher, PublisherLogger } from '@tracker/fanout';
+import type { AppConfig } from '../config/config';
+import { fanoutTopics } from './fanout-topics';
+
+export type KafkaSettings = NonNullable<AppConfig['kafka']>;
+
+export const kafkaClient = (kafka: KafkaSettings): Kafka =>
+  new Kafka({
+    clientId: kafka.clientId,
+    brokers: [...kafka.brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
+
+/** The one way a publisher is made, on the HTTP loop or in its own thread. */
+export const kafkaPublisherFor = (options: {
+  readonly kafka: KafkaSettings;
+  readonly client: Kafka;
+  readonly store: EventStore;
+  readonly folder: CallStateFolder;
+  readonly logger: PublisherLogger;
+  /** The `created` times (ms) of each batch committed to Kafka (metrics). */
+  readonly onPublished: (createdMs: readonly number[]) => void;
+}): KafkaPublisher => {
+  const topics = fanoutTopics(options.kafka);
+  return new KafkaPublisher({
+    kafka: options.client,
+    store: options.store,
+    recordsFor: new CallRecordMapper(options.kafka.topics, options.folder).recordsFor,
+    topics: topics.published,
+    transactionalId: options.kafka.transactionalId,
+    progressTopic: topics.progress.name,
+    progressGroupId: topics.progressGroupId,
+    logger: options.logger,
+    onPublished: (batch) => options.onPublished(batch.map((event) => event.created.getTime())),
+  });
+};

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { EventStore } from '@tracker/event-store';
+import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
+import { startThread } from '../../threads/start-thread';
+import type { HandOverStats } from '../fanout-metrics';
+import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
+
+const STOP_TIMEOUT_MS = 10_000;
+const RESTART_AFTER_MS = 1000;
+
+/** What one process's publisher threads report, summed over its terms (for the metrics). */
+export interface PublisherThreadTotals {
+  hits: number;
+  misses: number;
+  osThreadId?: number;
+}
+
+/**
+ * A `KafkaPublisher` in a worker thread of its own (publisher-worker.ts), seen from here as a
+ * `Publisher` like the in-process one: start, stop, status. The thread reads the store through its
+ * own connection; this side tells it of each commit so it does not wait for its poll. A thread
+ * that dies (it should not: the publisher retries every failure itself) is started again.
+ */
+export class PublisherThread implements Publisher {
+  private worker: Worker | undefined;
+  private status: PublisherStatus = { state: 'starting', publishedEvents: 0, transactions: 0 };
+  private handOvers: HandOverStats = { hits: 0, misses: 0 };
+  /** The counts of threads that died: a restarted thread counts from zero. */
+  private before = { publishedEvents: 0, transactions: 0 };
+  private stopping = false;
+  private exited: Promise<void> | undefined;
+  private unwatch: (() => void) | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly data: PublisherWorkerData,
+    private readonly store: EventStore,
+    private readonly logger: PublisherLogger,
+    private readonly onPublished: (createdMs: readonly number[]) => void,
+    private readonly totals: PublisherThreadTotals,
+  ) {}
+
+  get currentStatus(): PublisherStatus {
+    return this.status;
+  }
+
+  start(): void {
+    if (this.worker || this.stopping) return;
+    const worker = startThread(join(__dirname, 'publisher-worker'), this.data);
+    this.worker = worker;
+    worker.on('message', (message: FromPublisher) => this.receive(message));
+    worker.on('error', (error) => this.logger.error(`publisher thread: ${error.stack ?? error}`));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.worker = undefined;
+        resolve();
+        if (this.stopping) return;
+        this.logger.error(`publisher thread exited (${code}); starting it again`);
+        this.status = { ...this.status, state: 'retrying', lastError: `thread exited (${code})` };
+        const { publishedEvents, transactions } = this.status;
+        this.before = { publishedEvents, transactions };
+        this.handOvers = { hits: 0, misses: 0 };
+        this.restartTimer = setTimeout(() => this.start(), RESTART_AFTER_MS);
+      }),
+    );
+    const embedded = this.store as { onAppended?: (listener: () => void) => () => void };
+    this.unwatch ??= embedded.onAppended?.(() => this.send({ kind: 'appended' }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.unwatch?.();
+    this.unwatch = undefined;
+    const worker = this.worker;
+    if (worker) {
+      this.send({ kind: 'stop' });
+      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.status = { ...this.status, state: this.status.state === 'fenced' ? 'fenced' : 'stopped' };
+  }
+
+  private send(message: ToPublisher): void {
+    this.worker?.postMessage(message);
+  }
+
+  private receive(message: FromPublisher): void {
+    switch (message.kind) {
+      case 'status': {
+        // Totals over the terms and threads of this process; each thread counts from zero.
+        this.totals.hits += message.handOvers.hits - this.handOvers.hits;
+        this.totals.misses += message.handOvers.misses - this.handOvers.misses;
+        this.totals.osThreadId = message.osThreadId;
+        this.handOvers = message.handOvers;
+        this.status = {
+          ...message.status,
+          publishedEvents: this.before.publishedEvents + message.status.publishedEvents,
+          transactions: this.before.transactions + message.status.transactions,
+        };
+        return;
+      }
+      case 'published':
+        this.onPublished(message.createdMs);
+        return;
+      case 'log':
+        this.logger[message.level](message.message);
+        return;
+      case 'stopped':
+        return;
+      default: {
+        const unknown: never = message;
+        this.logger.warn(`publisher thread: unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
