@@ -28,7 +28,6 @@ export interface KafkaPublisherOptions {
   readonly progressTopic: string;
   readonly progressGroupId: string;
   readonly maxBatch?: number;
-  readonly lingerMs?: number;
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
@@ -77,7 +76,6 @@ const STOP_TIMEOUT_MS = 5000;
  */
 export class KafkaPublisher implements Publisher {
   private readonly maxBatch: number;
-  private readonly lingerMs: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private stopping = false;
@@ -90,7 +88,6 @@ export class KafkaPublisher implements Publisher {
 
   constructor(private readonly options: KafkaPublisherOptions) {
     this.maxBatch = options.maxBatch ?? 500;
-    this.lingerMs = options.lingerMs ?? 5;
     this.retryInitialMs = options.retryInitialMs ?? 250;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
   }
@@ -177,8 +174,10 @@ export class KafkaPublisher implements Publisher {
     // trip to the broker, most of a transaction's time). Transactions still go one at a time, in
     // store order, and a failed one stops the loop before the next is sent.
     let committing: Promise<void> | undefined;
+    // No timer: a batch takes what is ready, and grows while the previous transaction commits.
+    const whileCommitting = () => committing;
     try {
-      for await (const batch of batches(this.subscription, this.maxBatch, this.lingerMs)) {
+      for await (const batch of batches(this.subscription, this.maxBatch, whileCommitting)) {
         if (this.stopping) break;
         const records = await mapInOrder(batch, this.options.recordsFor);
         await committing;

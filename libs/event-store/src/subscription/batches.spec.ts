@@ -34,4 +34,41 @@ describe('batches', () => {
   it('yields nothing for an empty source', async () => {
     expect(await collect(batches(from([]), 3, 10))).toEqual([]);
   });
+
+  describe('lingering while the previous batch is busy', () => {
+    /** A source that yields `items` one by one, each `gapMs` after the previous. */
+    async function* paced(items: number[], gapMs: number) {
+      for (const item of items) {
+        await new Promise((r) => setTimeout(r, gapMs));
+        yield item;
+      }
+    }
+
+    it('sends a lone item at once when nothing is in flight', async () => {
+      // with a 100 ms linger time, the two would share a batch
+      expect(await collect(batches(paced([1, 2], 40), 10, 100))).toEqual([[1, 2]]);
+      expect(await collect(batches(paced([1, 2], 40), 10, () => undefined))).toEqual([[1], [2]]);
+    });
+
+    it('takes what is ready at once, and grows the next batch while the previous is busy', async () => {
+      let inFlight: Promise<void> | undefined;
+      const out: number[][] = [];
+      for await (const batch of batches(paced([1, 2, 3, 4, 5, 6], 10), 10, () => inFlight)) {
+        out.push(batch);
+        // the consumer works on each batch for 60 ms while the next one forms
+        inFlight = new Promise((r) => setTimeout(r, 60));
+      }
+      expect(out[0]).toEqual([1]);
+      expect(out.flat()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(out.length).toBeLessThan(6); // later batches took more than one item
+    });
+
+    it('fills up to the maximum from a ready source without waiting', async () => {
+      expect(await collect(batches(from([1, 2, 3, 4, 5]), 2, () => undefined))).toEqual([
+        [1, 2],
+        [3, 4],
+        [5],
+      ]);
+    });
+  });
 });

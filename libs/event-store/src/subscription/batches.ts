@@ -1,14 +1,46 @@
 const LINGER_OVER = Symbol('linger over');
 
 /**
+ * How long a batch stays open after its first item: a fixed time in ms, or for as long as the
+ * promise `busy()` returns is pending (the consumer's previous batch still in flight), and then
+ * only for what is ready at once. The second never delays a lone item behind a timer, yet lets
+ * the next batch grow while the previous one is being handled.
+ */
+export type Linger = number | (() => PromiseLike<unknown> | undefined);
+
+const lingerOver = (linger: Linger): { over: Promise<typeof LINGER_OVER>; cancel: () => void } => {
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const over = new Promise<typeof LINGER_OVER>((resolve) => {
+    if (typeof linger === 'number') {
+      timer = setTimeout(() => resolve(LINGER_OVER), linger);
+      return;
+    }
+    // setImmediate runs after the I/O callbacks and promise jobs already queued: items the source
+    // has ready (a page it read) arrive first.
+    const afterReady = () => (immediate = setImmediate(() => resolve(LINGER_OVER)));
+    const busy = linger();
+    if (busy) busy.then(afterReady, afterReady);
+    else afterReady();
+  });
+  return {
+    over,
+    cancel: () => {
+      clearTimeout(timer);
+      clearImmediate(immediate);
+    },
+  };
+};
+
+/**
  * Groups an async iterable into batches: a batch starts with the next item (waiting as long as it
- * takes), then takes whatever else arrives within `lingerMs`, up to `maxSize`. During catch-up the
- * items are already there, so batches fill up; when live, a lone event waits at most `lingerMs`.
+ * takes), then takes whatever else arrives while it lingers (see `Linger`), up to `maxSize`.
+ * During catch-up the items are already there, so batches fill up.
  */
 export async function* batches<T>(
   source: AsyncIterable<T>,
   maxSize: number,
-  lingerMs: number,
+  linger: Linger,
 ): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
@@ -18,14 +50,11 @@ export async function* batches<T>(
       pending = undefined;
       if (first.done) return;
       const batch = [first.value];
-      let timer: NodeJS.Timeout | undefined;
-      const lingerOver = new Promise<typeof LINGER_OVER>((resolve) => {
-        timer = setTimeout(() => resolve(LINGER_OVER), lingerMs);
-      });
+      const { over, cancel } = lingerOver(linger);
       try {
         while (batch.length < maxSize) {
           pending = iterator.next();
-          const next = await Promise.race([pending, lingerOver]);
+          const next = await Promise.race([pending, over]);
           if (next === LINGER_OVER) break; // `pending` carries over to the next batch
           pending = undefined;
           if (next.done) {
@@ -35,7 +64,7 @@ export async function* batches<T>(
           batch.push(next.value);
         }
       } finally {
-        clearTimeout(timer);
+        cancel();
       }
       yield batch;
     }
