@@ -24,6 +24,8 @@ import {
   CpuAccount,
   forkTs,
   IpcClient,
+  localBrokerPid,
+  ProcessCpu,
   repoRoot,
   rssOf,
   ServiceProcess,
@@ -526,7 +528,8 @@ interface LagRun {
   readonly notSeen: number;
   readonly ingestLatencyMs: LatencySummary;
   readonly statuses: Record<string, number>;
-  readonly cores: Cores;
+  /** With `other` split: the broker's JVM (when it runs here) and this process's consumer. */
+  readonly cores: Cores & { readonly broker?: number; readonly benchConsumer?: number };
 }
 
 /** The lag targets of the sweep: p50 and p99 bounds (ms) at each rate (notifications/s). */
@@ -544,6 +547,7 @@ const LAG_CEILING_P99_MS = 250;
  */
 const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcPrefix: string) => {
   const seen = new Map<number, number>();
+  const brokerPid = localBrokerPid(cfg.brokers);
   const kafka = kafkaClient(`${prefix}-lag-consumer`);
   const consumer = kafka.consumer({
     groupId: `${prefix}.lag`,
@@ -575,6 +579,9 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       `== fan-out: end-to-end lag at ${fmt(rate)} notifications/s for ${cfg.lagDurationMs / 1000} s`,
     );
     const lagCpu = new CpuAccount(service.pid, loadgen.child.pid!);
+    // "other" split: the broker's JVM, and this process (it runs the read-committed consumer).
+    const brokerCpu = brokerPid === undefined ? undefined : new ProcessCpu(brokerPid);
+    const benchCpu = new ProcessCpu('self');
     const open = await loadgen.call<OpenResult>('httpOpen', {
       port: service.httpPort,
       path: '/api/calls',
@@ -589,7 +596,11 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       recordAcks: true,
       maxConnections: 512,
     });
-    const cores = lagCpu.stop();
+    const cores = {
+      ...lagCpu.stop(),
+      broker: brokerCpu?.stop(),
+      benchConsumer: benchCpu.stop(),
+    };
     if (busy(cores))
       warnings.push(`fan-out lag @${rate}/s: other processes used ${cores.other} cores`);
     const acks = open.acks ?? [];
@@ -610,7 +621,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     }
     const lagMs = lag.summary();
     say(
-      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)}`,
+      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'})`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);

@@ -65,6 +65,43 @@ export const machineBusyMs = (): number | undefined => {
  * Who used the CPU during a measurement, in cores (1.0 = one core busy all the time): the measured
  * server, the load generator, and everything else on the machine (other people's work included).
  */
+/**
+ * The pid of the broker kafka.sh runs for `brokers` on this machine (its pid file, under
+ * KAFKA_HOME_DIR or the repo's .kafka), or undefined when it is not one of ours.
+ */
+export const localBrokerPid = (brokers: string): number | undefined => {
+  const port = /:(\d+)/.exec(brokers.split(',')[0])?.[1];
+  const home = process.env.KAFKA_HOME_DIR || join(repoRoot, '.kafka');
+  try {
+    const pid = Number(readFileSync(join(home, `broker-${port}`, 'kafka.pid'), 'utf8').trim());
+    return cpuMsOf(pid) === undefined ? undefined : pid;
+  } catch {
+    return undefined;
+  }
+};
+
+/** CPU (cores) one process used between construction and `stop()`. */
+export class ProcessCpu {
+  private readonly start = { wall: Date.now(), cpu: 0 };
+
+  constructor(private readonly pid: number | 'self') {
+    this.start.cpu = this.cpuMs() ?? NaN;
+  }
+
+  private cpuMs(): number | undefined {
+    if (this.pid !== 'self') return cpuMsOf(this.pid);
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
+
+  /** Undefined when the process is not there to measure. */
+  stop(): number | undefined {
+    const used = (this.cpuMs() ?? NaN) - this.start.cpu;
+    const cores = used / (Date.now() - this.start.wall);
+    return Number.isFinite(cores) ? Math.round(cores * 100) / 100 : undefined;
+  }
+}
+
 export class CpuAccount {
   private readonly start: { wall: number; machine: number; server: number; loadgen: number };
 
