@@ -26,22 +26,20 @@ export const publishedObserver = (registry: Registry): ((createdMs: readonly num
   };
 };
 
-export type HandOverStats = CallStateFolder['handOverStats'];
-
 /**
- * `tracker_fanout_state_handovers_total{result}`: for each event the publisher mapped, whether the
- * call state after it came from the write side of this process (`hit`: folded once) or had to be
- * folded again (`miss`: appended by another process or before a restart, or evicted, or the
- * publisher runs in its own thread, which folds for itself).
+ * `tracker_fanout_state_handovers_total{result}` (KAFKA_PUBLISHER=inline; the publisher's own
+ * thread always folds for itself): for each event the publisher mapped, whether the call state
+ * after it came from the write side of this process (`hit`: folded once) or had to be folded again
+ * (`miss`: appended by another process or before a restart, or evicted).
  */
-export const registerHandOvers = (registry: Registry, stats: () => HandOverStats): void => {
+export const registerHandOvers = (registry: Registry, folder: CallStateFolder): void => {
   new Counter({
     name: 'tracker_fanout_state_handovers_total',
     help: 'Events mapped to Kafka records with the state the write side reached (hit) or folded again (miss)',
     labelNames: ['result'] as const,
     registers: [registry],
     collect() {
-      const { hits, misses } = stats();
+      const { hits, misses } = folder.handOverStats;
       this.reset();
       this.inc({ result: 'hit' }, hits);
       this.inc({ result: 'miss' }, misses);

@@ -14,7 +14,7 @@ import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { publishedObserver, registerHandOvers } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
 import { kafkaClient, kafkaPublisherFor } from './kafka-publisher-for';
-import { PublisherThread, PublisherThreadTotals } from './thread/publisher-thread';
+import { PublisherThread } from './thread/publisher-thread';
 
 const createLeadership = (
   config: AppConfig,
@@ -38,13 +38,15 @@ const createLeadership = (
   const onPublished = publishedObserver(metrics.registry); // one for every publisher elected here
   let newPublisher: () => Publisher;
   if (kafka.publisher === 'thread') {
-    const totals: PublisherThreadTotals = { hits: 0, misses: 0 };
-    registerHandOvers(metrics.registry, () => totals);
-    metrics.threads.set('publisher', () => totals.osThreadId);
+    let threadId: number | undefined;
+    metrics.threads.set('publisher', () => threadId);
     newPublisher = () =>
-      new PublisherThread({ store: config.store, kafka }, store, logger, onPublished, totals);
+      new PublisherThread({ store: config.store, kafka }, store, logger, onPublished, (id) => {
+        threadId = id;
+      });
   } else {
-    registerHandOvers(metrics.registry, () => folder.handOverStats);
+    // Only here does the write side hand its states over to the record mapper.
+    registerHandOvers(metrics.registry, folder);
     newPublisher = () => kafkaPublisherFor({ kafka, client, store, folder, logger, onPublished });
   }
   return new PublisherLeadership({

@@ -1,5 +1,6 @@
 import type { CallView } from '@tracker/domain';
 import type { AppConfig } from '../../config/config';
+import type { LogMessage } from '../../threads/relay-logger';
 
 /** What the projection thread is started with (structured-cloneable). */
 export interface ProjectionWorkerData {
@@ -21,5 +22,5 @@ export type FromProjection =
       readonly osThreadId?: number;
     }
   | { readonly kind: 'calls'; readonly views: readonly CallView[] }
-  | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }
+  | LogMessage
   | { readonly kind: 'stopped' };

@@ -12,6 +12,7 @@ import {
 } from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import { openReader } from '../../store/open-reader';
+import { relayLogger } from '../../threads/relay-logger';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
 const port = parentPort!;
@@ -27,10 +28,7 @@ const main = async () => {
     store,
     readModel,
     deadlineBounds(data.bounds),
-    {
-      log: (message) => send({ kind: 'log', level: 'log', message }),
-      warn: (message) => send({ kind: 'log', level: 'warn', message }),
-    },
+    relayLogger(send),
     { onCommitted: (batch) => (createdMs = batch.map((event) => event.created.getTime())) },
   );
   // One message per committed batch, not one per call: the parent re-emits each view.

@@ -1,6 +1,6 @@
 import type { PublisherStatus } from '@tracker/fanout';
 import type { AppConfig } from '../../config/config';
-import type { HandOverStats } from '../fanout-metrics';
+import type { LogMessage } from '../../threads/relay-logger';
 import type { KafkaSettings } from '../kafka-publisher-for';
 
 /** What the publisher thread is started with (structured-cloneable). */
@@ -16,9 +16,9 @@ export type FromPublisher =
       readonly kind: 'status';
       /** Structured clone keeps the position's bigints. */
       readonly status: PublisherStatus;
-      readonly handOvers: HandOverStats;
+      /** The publisher thread's Linux id (constant), for its CPU metric. */
       readonly osThreadId?: number;
     }
   | { readonly kind: 'published'; readonly createdMs: readonly number[] }
-  | { readonly kind: 'log'; readonly level: 'log' | 'warn' | 'error'; readonly message: string }
+  | LogMessage
   | { readonly kind: 'stopped' };

@@ -3,18 +3,10 @@ import type { Worker } from 'node:worker_threads';
 import type { EventStore } from '@tracker/event-store';
 import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
 import { startThread } from '../../threads/start-thread';
-import type { HandOverStats } from '../fanout-metrics';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
 const STOP_TIMEOUT_MS = 10_000;
 const RESTART_AFTER_MS = 1000;
-
-/** What one process's publisher threads report, summed over its terms (for the metrics). */
-export interface PublisherThreadTotals {
-  hits: number;
-  misses: number;
-  osThreadId?: number;
-}
 
 /**
  * A `KafkaPublisher` in a worker thread of its own (publisher-worker.ts), seen from here as a
@@ -25,7 +17,6 @@ export interface PublisherThreadTotals {
 export class PublisherThread implements Publisher {
   private worker: Worker | undefined;
   private status: PublisherStatus = { state: 'starting', publishedEvents: 0, transactions: 0 };
-  private handOvers: HandOverStats = { hits: 0, misses: 0 };
   /** The counts of threads that died: a restarted thread counts from zero. */
   private before = { publishedEvents: 0, transactions: 0 };
   private stopping = false;
@@ -38,7 +29,8 @@ export class PublisherThread implements Publisher {
     private readonly store: EventStore,
     private readonly logger: PublisherLogger,
     private readonly onPublished: (createdMs: readonly number[]) => void,
-    private readonly totals: PublisherThreadTotals,
+    /** Told the thread's Linux id (for its CPU metric). */
+    private readonly onOsThreadId: (id: number | undefined) => void,
   ) {}
 
   get currentStatus(): PublisherStatus {
@@ -60,7 +52,6 @@ export class PublisherThread implements Publisher {
         this.status = { ...this.status, state: 'retrying', lastError: `thread exited (${code})` };
         const { publishedEvents, transactions } = this.status;
         this.before = { publishedEvents, transactions };
-        this.handOvers = { hits: 0, misses: 0 };
         this.restartTimer = setTimeout(() => this.start(), RESTART_AFTER_MS);
       }),
     );
@@ -89,19 +80,14 @@ export class PublisherThread implements Publisher {
 
   private receive(message: FromPublisher): void {
     switch (message.kind) {
-      case 'status': {
-        // Totals over the terms and threads of this process; each thread counts from zero.
-        this.totals.hits += message.handOvers.hits - this.handOvers.hits;
-        this.totals.misses += message.handOvers.misses - this.handOvers.misses;
-        this.totals.osThreadId = message.osThreadId;
-        this.handOvers = message.handOvers;
+      case 'status':
+        this.onOsThreadId(message.osThreadId);
         this.status = {
           ...message.status,
           publishedEvents: this.before.publishedEvents + message.status.publishedEvents,
           transactions: this.before.transactions + message.status.transactions,
         };
         return;
-      }
       case 'published':
         this.onPublished(message.createdMs);
         return;

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CallStateFolder } from '@tracker/call-stream';
 import { EmbeddedEventStore, osThreadId as currentOsThreadId } from '@tracker/event-store';
 import { openReader } from '../../store/open-reader';
+import { relayLogger } from '../../threads/relay-logger';
 import { kafkaClient, kafkaPublisherFor } from '../kafka-publisher-for';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
@@ -20,17 +21,12 @@ const STATUS_EVERY_MS = 100;
 
 const main = async () => {
   const store = await openReader(data.store);
-  const folder = new CallStateFolder(store);
   const publisher = kafkaPublisherFor({
     kafka: data.kafka,
     client: kafkaClient(data.kafka),
     store,
-    folder,
-    logger: {
-      log: (message) => send({ kind: 'log', level: 'log', message }),
-      warn: (message) => send({ kind: 'log', level: 'warn', message }),
-      error: (message) => send({ kind: 'log', level: 'error', message }),
-    },
+    folder: new CallStateFolder(store),
+    logger: relayLogger(send),
     onPublished: (createdMs) => {
       send({ kind: 'published', createdMs });
       reportStatus();
@@ -41,7 +37,7 @@ const main = async () => {
     const status = publisher.currentStatus;
     if (status === reported) return; // replaced, never mutated, on every change
     reported = status;
-    send({ kind: 'status', status, handOvers: folder.handOverStats, osThreadId });
+    send({ kind: 'status', status, osThreadId });
   };
   const timer = setInterval(reportStatus, STATUS_EVERY_MS);
   port.on('message', async (message: ToPublisher) => {
