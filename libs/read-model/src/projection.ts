@@ -4,8 +4,6 @@ import type { StorePosition } from '@tracker/event-store';
 export interface ProjectionStatus {
   readonly position?: StorePosition;
   readonly projectedEvents: number;
-  /** The Linux id of the projection's own thread, when it has one (for its CPU metric). */
-  readonly osThreadId?: number;
 }
 
 /**

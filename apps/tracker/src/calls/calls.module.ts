@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
+import { EmbeddedEventStore, EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
 import { CallProjector, Projection, ReadModelLock, ReadModelStore } from '@tracker/read-model';
 import { APP_CONFIG, AppConfig } from '../config/config';
@@ -94,7 +94,13 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(EVENT_STORE) store: EventStore,
     metrics: TrackerMetrics,
   ) {
-    registerThreadCpu(metrics.registry, store, projector, metrics.threads);
+    if (store instanceof EmbeddedEventStore) {
+      metrics.threads.set('store_writer', () => store.writerThreadId);
+    }
+    if (projector instanceof ProjectionThread) {
+      metrics.threads.set('projection', () => projector.osThreadId);
+    }
+    registerThreadCpu(metrics.registry, metrics.threads);
   }
 
   onApplicationBootstrap(): void {

@@ -35,8 +35,8 @@ export class TrackerMetrics {
   });
 
   /**
-   * Worker threads started by other modules (the publisher's), by name: their Linux thread id once
-   * known, for `tracker_thread_cpu_seconds`.
+   * The service's worker threads by name (store_writer, projection, publisher): their Linux thread
+   * id once known, for `tracker_thread_cpu_seconds`.
    */
   readonly threads = new Map<string, () => number | undefined>();
 

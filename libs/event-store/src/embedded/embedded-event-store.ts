@@ -25,7 +25,6 @@ import { toStoreError } from './sqlite-errors';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { CommitHealth } from './commit-health';
 import { WriterThread } from './writer/writer-thread';
-import { threadCpuSeconds } from '../threads/thread-cpu';
 import type { AppendOutcome, PreparedEvent, WriterReply } from './writer/writer-protocol';
 
 export interface EmbeddedStoreOptions {
@@ -125,7 +124,7 @@ export class EmbeddedEventStore implements EventStore {
   private readonly onCommit?: EmbeddedStoreOptions['onCommit'];
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
-  private writerThreadId: number | undefined;
+  private writerOsThreadId: number | undefined;
   private inFlight: Promise<void> | undefined;
   private closing = false;
   private closed = false;
@@ -227,13 +226,13 @@ export class EmbeddedEventStore implements EventStore {
       });
   }
 
-  /** CPU seconds its writer thread has used (Linux; undefined before its first reply). */
-  get writerCpuSeconds(): number | undefined {
-    return this.writerThreadId === undefined ? undefined : threadCpuSeconds(this.writerThreadId);
+  /** Its writer thread's Linux id, for that thread's CPU (undefined before its first reply). */
+  get writerThreadId(): number | undefined {
+    return this.writerOsThreadId;
   }
 
   private settle(batch: readonly PendingAppend[], reply: WriterReply): void {
-    if (reply.ok) this.writerThreadId ??= reply.osThreadId;
+    if (reply.ok) this.writerOsThreadId ??= reply.osThreadId;
     if (!reply.ok) {
       const failure = toStoreError(Object.assign(new Error(reply.error.message), reply.error));
       this.commitHealth.failed(failure);

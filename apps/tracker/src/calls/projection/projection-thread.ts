@@ -24,6 +24,8 @@ export class ProjectionThread extends Projection {
   readonly changes = new EventEmitter();
   private worker: Worker | undefined;
   private current: ProjectionStatus = { projectedEvents: 0 };
+  /** The thread's Linux id once it has reported (for its CPU metric). */
+  osThreadId: number | undefined;
   private stopped: Promise<void> | undefined;
   private unwatch: (() => void) | undefined;
 
@@ -76,8 +78,8 @@ export class ProjectionThread extends Projection {
         this.current = {
           position: message.position ? parsePosition(message.position) : undefined,
           projectedEvents: message.projectedEvents,
-          osThreadId: message.osThreadId,
         };
+        this.osThreadId = message.osThreadId;
         if (message.createdMs?.length) this.onCommitted?.(message.createdMs);
         return;
       case 'calls':
