@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { profilingExecArgv } from '@tracker/event-store';
 
 /**
  * Starts the worker thread whose entry is `entry` + this file's extension: `.ts` from source
@@ -10,6 +11,6 @@ export const startThread = (entry: string, workerData: unknown): Worker => {
   const file = `${entry}${extname(__filename)}`;
   const execArgv = file.endsWith('.ts')
     ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register']
-    : [];
+    : profilingExecArgv();
   return new Worker(file, { workerData, execArgv });
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { sha256Hex, uuidV5 } from './hashing';
 
@@ -14,6 +15,24 @@ describe('uuidV5', () => {
         expect(uuidV5(name, DNS_NAMESPACE)).toMatch(
           /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
         );
+      }),
+    );
+  });
+
+  it('hashes the namespace bytes, then the name as UTF-8, whatever the name holds', () => {
+    const reference = (name: string) => {
+      const bytes = createHash('sha1')
+        .update(Buffer.from(DNS_NAMESPACE.replace(/-/g, ''), 'hex'))
+        .update(name, 'utf8')
+        .digest()
+        .subarray(0, 16);
+      bytes[6] = (bytes[6] & 0x0f) | 0x50;
+      bytes[8] = (bytes[8] & 0x3f) | 0x80;
+      return bytes.toString('hex');
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (name) => {
+        expect(uuidV5(name, DNS_NAMESPACE).replace(/-/g, '')).toBe(reference(name));
       }),
     );
   });

@@ -35,3 +35,10 @@ export const threadCpuSeconds = (tid?: number): number | undefined => {
     return undefined;
   }
 };
+
+/**
+ * The parent's V8 profiling flags (`--cpu-prof`, `--cpu-prof-dir=…`), for a worker thread started
+ * without the parent's other flags: a profiled process then writes one profile per thread.
+ */
+export const profilingExecArgv = (): string[] =>
+  process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));

@@ -7,6 +7,8 @@ export interface ProjectionWorkerData {
   readonly store: AppConfig['store'];
   readonly readModelPath: string;
   readonly bounds: AppConfig['deadlines']['bounds'];
+  /** `AppendWake.shared`: the flag of the wake-up in flight. */
+  readonly wake: SharedArrayBuffer;
 }
 
 export type ToProjection = { readonly kind: 'appended' } | { readonly kind: 'stop' };

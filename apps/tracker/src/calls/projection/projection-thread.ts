@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { EventStore, parsePosition } from '@tracker/event-store';
 import { Projection, ProjectionStatus } from '@tracker/read-model';
+import { AppendWake } from '../../threads/append-wake';
 import { startThread } from '../../threads/start-thread';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
@@ -28,9 +29,10 @@ export class ProjectionThread extends Projection {
   osThreadId: number | undefined;
   private stopped: Promise<void> | undefined;
   private unwatch: (() => void) | undefined;
+  private readonly wake = new AppendWake();
 
   constructor(
-    private readonly data: ProjectionWorkerData,
+    private readonly data: Omit<ProjectionWorkerData, 'wake'>,
     private readonly store: EventStore,
     private readonly logger: ProjectionThreadLogger,
     /** Told the `created` times (ms) of each batch the thread committed (the lag metric). */
@@ -46,7 +48,11 @@ export class ProjectionThread extends Projection {
 
   start(): void {
     if (this.worker) return;
-    const worker = startThread(join(__dirname, 'projection-worker'), this.data);
+    this.wake.reset();
+    const worker = startThread(join(__dirname, 'projection-worker'), {
+      ...this.data,
+      wake: this.wake.shared,
+    } satisfies ProjectionWorkerData);
     this.worker = worker;
     worker.on('message', (message: FromProjection) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`projection thread: ${error.stack ?? error}`));
@@ -54,7 +60,9 @@ export class ProjectionThread extends Projection {
     // The embedded store's writes happen in this process: tell the thread at once, so it does not
     // wait for its poll to see them.
     const embedded = this.store as { onAppended?: (listener: () => void) => () => void };
-    this.unwatch = embedded.onAppended?.(() => this.send({ kind: 'appended' }));
+    this.unwatch = embedded.onAppended?.(() =>
+      this.wake.notify(() => this.send({ kind: 'appended' })),
+    );
   }
 
   async stop(): Promise<void> {

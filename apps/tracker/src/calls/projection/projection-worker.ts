@@ -12,6 +12,7 @@ import {
 } from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import { openReader } from '../../store/open-reader';
+import { wakeTaken } from '../../threads/append-wake';
 import { relayLogger } from '../../threads/relay-logger';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
@@ -50,6 +51,7 @@ const main = async () => {
   port.on('message', async (message: ToProjection) => {
     switch (message.kind) {
       case 'appended':
+        wakeTaken(data.wake);
         if (store instanceof EmbeddedEventStore) store.notifyAppended();
         return;
       case 'stop':

@@ -7,6 +7,8 @@ import type { KafkaSettings } from '../kafka-publisher-for';
 export interface PublisherWorkerData {
   readonly store: AppConfig['store'];
   readonly kafka: KafkaSettings;
+  /** `AppendWake.shared`: the flag of the wake-up in flight. */
+  readonly wake: SharedArrayBuffer;
 }
 
 export type ToPublisher = { readonly kind: 'appended' } | { readonly kind: 'stop' };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { EventStore } from '@tracker/event-store';
 import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
+import { AppendWake } from '../../threads/append-wake';
 import { startThread } from '../../threads/start-thread';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
@@ -23,9 +24,10 @@ export class PublisherThread implements Publisher {
   private exited: Promise<void> | undefined;
   private unwatch: (() => void) | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly wake = new AppendWake();
 
   constructor(
-    private readonly data: PublisherWorkerData,
+    private readonly data: Omit<PublisherWorkerData, 'wake'>,
     private readonly store: EventStore,
     private readonly logger: PublisherLogger,
     private readonly onPublished: (createdMs: readonly number[]) => void,
@@ -39,7 +41,11 @@ export class PublisherThread implements Publisher {
 
   start(): void {
     if (this.worker || this.stopping) return;
-    const worker = startThread(join(__dirname, 'publisher-worker'), this.data);
+    this.wake.reset();
+    const worker = startThread(join(__dirname, 'publisher-worker'), {
+      ...this.data,
+      wake: this.wake.shared,
+    } satisfies PublisherWorkerData);
     this.worker = worker;
     worker.on('message', (message: FromPublisher) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`publisher thread: ${error.stack ?? error}`));
@@ -56,7 +62,9 @@ export class PublisherThread implements Publisher {
       }),
     );
     const embedded = this.store as { onAppended?: (listener: () => void) => () => void };
-    this.unwatch ??= embedded.onAppended?.(() => this.send({ kind: 'appended' }));
+    this.unwatch ??= embedded.onAppended?.(() =>
+      this.wake.notify(() => this.send({ kind: 'appended' })),
+    );
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CallStateFolder } from '@tracker/call-stream';
 import { EmbeddedEventStore, osThreadId as currentOsThreadId } from '@tracker/event-store';
 import { openReader } from '../../store/open-reader';
+import { wakeTaken } from '../../threads/append-wake';
 import { relayLogger } from '../../threads/relay-logger';
 import { kafkaClient, kafkaPublisherFor } from '../kafka-publisher-for';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
@@ -43,6 +44,7 @@ const main = async () => {
   port.on('message', async (message: ToPublisher) => {
     switch (message.kind) {
       case 'appended':
+        wakeTaken(data.wake);
         if (store instanceof EmbeddedEventStore) store.notifyAppended();
         return;
       case 'stop':

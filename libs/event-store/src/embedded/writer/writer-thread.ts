@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { profilingExecArgv } from '../../threads/thread-cpu';
 import type { WriterReply, WriterRequest } from './writer-protocol';
 
 /** Distributes the `Omit` over the request union, so each kind keeps its own fields. */
@@ -19,7 +20,7 @@ export class WriterThread {
     this.worker = new Worker(join(__dirname, 'embedded-writer.worker.js'), {
       workerData: { path, busyTimeoutMs },
       // The worker is plain JavaScript: it needs none of the parent's loaders (ts-node, swc).
-      execArgv: [],
+      execArgv: profilingExecArgv(),
     });
     this.worker.on('message', (reply: WriterReply) => {
       const resolve = this.waiting.get(reply.id);
