@@ -21,7 +21,16 @@ export const plusMs = (instant: Instant, ms: number): Instant => toInstant(epoch
 
 export const msBetween = (from: Instant, to: Instant): number => epochMs(to) - epochMs(from);
 
-export const isBefore = (a: Instant, b: Instant): boolean => epochMs(a) < epochMs(b);
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, as `toISOString` writes years 0–9999. */
+const isCanonical = (instant: Instant): boolean =>
+  instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant[10] === 'T';
+
+/**
+ * Canonical instants compare as text, which is chronological for fixed-width UTC: the folds
+ * compare instants on nearly every event, and parsing both was 3 % of a rebuild's time.
+ */
+export const isBefore = (a: Instant, b: Instant): boolean =>
+  isCanonical(a) && isCanonical(b) ? a < b : epochMs(a) < epochMs(b);
 
 /** The earlier of two optional instants: "first seen" facts keep the minimum, whatever the order. */
 export const earliest = (a: Instant | undefined, b: Instant | undefined): Instant | undefined =>

@@ -20,7 +20,7 @@ import {
   WrongExpectedRevisionError,
 } from '../port/errors';
 import { StorePosition } from '../port/position';
-import { EventRow, SCHEMA } from './schema';
+import { EVENT_COLUMNS, EventRow, SCHEMA } from './schema';
 import { toStoreError } from './sqlite-errors';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { CommitHealth } from './commit-health';
@@ -95,15 +95,24 @@ const toAppendResult = (outcome: Extract<AppendOutcome, { ok: true }>): AppendRe
 const scalar = <T>(statement: Database.Statement, ...args: unknown[]): T | undefined =>
   (statement.get(...args) as unknown[] | undefined)?.[0] as T | undefined;
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  streamId: row.stream_id,
-  id: row.event_id,
-  type: row.type,
-  data: JSON.parse(row.data),
-  metadata: JSON.parse(row.metadata),
-  revision: BigInt(row.revision),
-  position: positionOf(row.position),
-  created: new Date(row.created),
+const toRecorded = ([
+  position,
+  streamId,
+  revision,
+  id,
+  type,
+  data,
+  metadata,
+  created,
+]: EventRow): RecordedEvent => ({
+  streamId,
+  id,
+  type,
+  data: JSON.parse(data),
+  metadata: JSON.parse(metadata),
+  revision: BigInt(revision),
+  position: positionOf(position),
+  created: new Date(created),
 });
 
 /**
@@ -166,13 +175,21 @@ export class EmbeddedEventStore implements EventStore {
     const db = this.db;
     return {
       streamRevision: db.prepare('SELECT revision FROM streams WHERE stream_id = ?').raw(),
-      forwards: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
-      ),
-      backwards: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-      ),
-      allAfter: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      forwards: db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+        )
+        .raw(),
+      backwards: db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
+      allAfter: db
+        .prepare(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+        )
+        .raw(),
       head: db.prepare('SELECT MAX(position) FROM events').raw(),
     };
   }
