@@ -14,7 +14,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@tracker/domain/testing$': '<rootDir>/libs/domain/src/testing',
+  '^@tracker/(domain|fanout)/testing$': '<rootDir>/libs/$1/src/testing',
   '^@tracker/(domain|event-store|call-stream|read-model|fanout|contracts|config)$':
     '<rootDir>/libs/$1/src',
 };
