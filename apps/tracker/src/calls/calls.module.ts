@@ -1,12 +1,6 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Logger,
-  Module,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EmbeddedEventStore, EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
 import { CallProjector, Projection, ReadModelLock, ReadModelStore } from '@tracker/read-model';
 import { APP_CONFIG, AppConfig } from '../config/config';
@@ -18,7 +12,6 @@ import { DeadlineWatcher } from './deadline-watcher.service';
 import { IngestCounters } from '../ingest/ingest-counters';
 import { lagObserver } from '../metrics/lag-observer';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
-import { registerThreadCpu } from '../metrics/thread-cpu-metrics';
 import { ProjectionThread } from './projection/projection-thread';
 import { IncomingCallRecords } from '../ingest/incoming-call-records';
 
@@ -62,26 +55,30 @@ const createdTimes =
         readModel: ReadModelStore,
         config: AppConfig,
         metrics: TrackerMetrics,
-      ) =>
-        config.projection === 'thread'
-          ? // ReadModelStore (above) only reads then: the thread is the read model's writer.
-            new ProjectionThread(
-              {
-                store: config.store,
-                readModelPath: config.readModelPath,
-                bounds: config.deadlines.bounds,
-              },
-              store,
-              new Logger('Projection'),
-              projectionLag(metrics),
-            )
-          : new CallProjector(
-              store,
-              readModel,
-              deadlineBounds(config.deadlines.bounds),
-              new Logger('Projection'),
-              { onCommitted: createdTimes(projectionLag(metrics)) },
-            ),
+      ) => {
+        if (config.projection === 'inline') {
+          return new CallProjector(
+            store,
+            readModel,
+            deadlineBounds(config.deadlines.bounds),
+            new Logger('Projection'),
+            { onCommitted: createdTimes(projectionLag(metrics)) },
+          );
+        }
+        // ReadModelStore (above) only reads then: the thread is the read model's writer.
+        const thread = new ProjectionThread(
+          {
+            store: config.store,
+            readModelPath: config.readModelPath,
+            bounds: config.deadlines.bounds,
+          },
+          store,
+          new Logger('Projection'),
+          projectionLag(metrics),
+        );
+        metrics.threads.set('projection', () => thread.osThreadId);
+        return thread;
+      },
     },
   ],
   exports: [CallCommandService, ReadModelStore, Projection, IngestCounters],
@@ -91,17 +88,7 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
     private readonly readModelLock: ReadModelLock,
-    @Inject(EVENT_STORE) store: EventStore,
-    metrics: TrackerMetrics,
-  ) {
-    if (store instanceof EmbeddedEventStore) {
-      metrics.threads.set('store_writer', () => store.writerThreadId);
-    }
-    if (projector instanceof ProjectionThread) {
-      metrics.threads.set('projection', () => projector.osThreadId);
-    }
-    registerThreadCpu(metrics.registry, metrics.threads);
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.projector.start();

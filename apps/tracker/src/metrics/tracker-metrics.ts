@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { registerThreadCpu } from './thread-cpu-metrics';
 
 /** Request durations, in seconds: webhooks answer in milliseconds, a slow store in seconds. */
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -42,6 +43,7 @@ export class TrackerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    registerThreadCpu(this.registry, this.threads);
     // Gauges whose names end in _total, which Prometheus reserves for counters (promtool check
     // metrics refuses them); each is the sum of its labelled twin (nodejs_active_handles{type}, …).
     for (const name of LINT_FAILING_DEFAULTS) this.registry.removeSingleMetric(name);

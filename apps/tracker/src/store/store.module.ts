@@ -12,10 +12,12 @@ const openStore = async (config: AppConfig, metrics: TrackerMetrics): Promise<Ev
     return EsdbEventStore.connect(config.store.connectionString);
   }
   logger.log(`using the embedded store at ${config.store.path}`);
-  return EmbeddedEventStore.open({
+  const store = EmbeddedEventStore.open({
     path: config.store.path,
     onCommit: storeCommitObserver(metrics.registry),
   });
+  metrics.threads.set('store_writer', () => store.writerThreadId);
+  return store;
 };
 
 /**

@@ -283,7 +283,7 @@ export class EmbeddedEventStore implements EventStore {
     try {
       // A forward read usually finds nothing: the write side reads a new call's stream, and what
       // follows a cached state. The stream's revision says so with a primary-key lookup, at half
-      // the cost of an empty range scan.
+      // the cost of an empty range scan (bench/hot-path-micro.ts).
       if (options.direction !== 'backwards') {
         const current = scalar<number>(this.stmt.streamRevision, streamId);
         if (current === undefined || BigInt(current) < (options.fromRevision ?? 0n)) return [];

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS write_probe (
 
 /**
  * The columns every event read selects, in this order. Reads take rows as arrays (`raw()`): 18 %
- * less time per row than libsql's row objects, on every subscription, catch-up and rebuild.
+ * less time per row than libsql's row objects (bench/hot-path-micro.ts), on every subscription,
+ * catch-up and rebuild.
  */
 export const EVENT_COLUMNS =
   'position, stream_id, revision, event_id, type, data, metadata, created';

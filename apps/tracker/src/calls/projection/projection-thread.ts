@@ -59,10 +59,7 @@ export class ProjectionThread extends Projection {
     this.stopped = new Promise((resolve) => worker.once('exit', () => resolve()));
     // The embedded store's writes happen in this process: tell the thread at once, so it does not
     // wait for its poll to see them.
-    const embedded = this.store as { onAppended?: (listener: () => void) => () => void };
-    this.unwatch = embedded.onAppended?.(() =>
-      this.wake.notify(() => this.send({ kind: 'appended' })),
-    );
+    this.unwatch = this.wake.follow(this.store, () => this.send({ kind: 'appended' }));
   }
 
   async stop(): Promise<void> {

@@ -5,11 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CallView, deadlineBounds } from '@tracker/domain';
-import {
-  EmbeddedEventStore,
-  formatPosition,
-  osThreadId as currentOsThreadId,
-} from '@tracker/event-store';
+import { formatPosition, osThreadId as currentOsThreadId } from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import { openReader } from '../../store/open-reader';
 import { wakeTaken } from '../../threads/append-wake';
@@ -51,8 +47,7 @@ const main = async () => {
   port.on('message', async (message: ToProjection) => {
     switch (message.kind) {
       case 'appended':
-        wakeTaken(data.wake);
-        if (store instanceof EmbeddedEventStore) store.notifyAppended();
+        wakeTaken(data.wake, store);
         return;
       case 'stop':
         await projector.stop();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { CallCommandHandler, CallStateFolder } from '@tracker/call-stream';
+import { callIdFromStreamName } from '@tracker/domain';
 import { at, callNotification, graphCommand } from '@tracker/domain/testing';
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
 import { brokers, readCommitted, testKafka, waitUntil } from '@tracker/fanout/testing';
@@ -89,7 +90,7 @@ describe('PublisherThread on a real broker', () => {
       return byCall;
     };
     const storedByCall = order(
-      stored.map((event) => ({ key: event.streamId.replace(/^call-/, ''), id: event.id })),
+      stored.map((event) => ({ key: callIdFromStreamName(event.streamId)!, id: event.id })),
     );
     expect(order(seen.map((record) => ({ key: record.key, id: record.headers.ce_id })))).toEqual(
       storedByCall,

@@ -61,10 +61,7 @@ export class PublisherThread implements Publisher {
         this.restartTimer = setTimeout(() => this.start(), RESTART_AFTER_MS);
       }),
     );
-    const embedded = this.store as { onAppended?: (listener: () => void) => () => void };
-    this.unwatch ??= embedded.onAppended?.(() =>
-      this.wake.notify(() => this.send({ kind: 'appended' })),
-    );
+    this.unwatch ??= this.wake.follow(this.store, () => this.send({ kind: 'appended' }));
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CallStateFolder } from '@tracker/call-stream';
-import { EmbeddedEventStore, osThreadId as currentOsThreadId } from '@tracker/event-store';
+import { osThreadId as currentOsThreadId } from '@tracker/event-store';
 import { openReader } from '../../store/open-reader';
 import { wakeTaken } from '../../threads/append-wake';
 import { relayLogger } from '../../threads/relay-logger';
@@ -44,8 +44,7 @@ const main = async () => {
   port.on('message', async (message: ToPublisher) => {
     switch (message.kind) {
       case 'appended':
-        wakeTaken(data.wake);
-        if (store instanceof EmbeddedEventStore) store.notifyAppended();
+        wakeTaken(data.wake, store);
         return;
       case 'stop':
         await publisher.stop();
