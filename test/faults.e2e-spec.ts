@@ -70,7 +70,8 @@ describe('fault injection (service processes, real broker)', () => {
     const calls = buildWorkload(40);
     const total = calls.length * STEPS_PER_CALL;
 
-    // 1. load with 12 concurrent senders; SIGKILL once 90 notifications have their 202
+    // 1. load with 12 concurrent senders; SIGKILL as the first request after 90 notifications have
+    // their 202 is sent, so that at least that one is in flight
     const first = await start('first', env);
     note('kill: first ready');
     const before = new Ledger();
@@ -81,7 +82,7 @@ describe('fault injection (service processes, real broker)', () => {
       target: () => first.base,
       ledger: before,
       shouldStop: () => killed,
-      onOutcome: (ledger) => {
+      onSend: (ledger) => {
         if (!killed && ledger.acked.size >= 90) {
           killed = true;
           first.child.kill('SIGKILL');

@@ -189,6 +189,12 @@ export const runLoad = async (options: {
   readonly shouldStop?: () => boolean;
   /** Called after each recorded outcome, e.g. to inject a fault after so many 202s. */
   readonly onOutcome?: (ledger: Ledger) => void;
+  /**
+   * Called as each request is started, before its answer: a fault injected here is sure to find
+   * that request in flight (with group commit, the answers of all the senders can arrive together,
+   * leaving none in flight right after an outcome).
+   */
+  readonly onSend?: (ledger: Ledger) => void;
 }): Promise<void> => {
   const queue = [...options.calls];
   let halted = false;
@@ -200,7 +206,9 @@ export const runLoad = async (options: {
       for (const item of call.items) {
         if (options.skip?.has(item.tag)) continue;
         if (halted || options.shouldStop?.()) return;
-        const ok = options.ledger.record([item], await postBatch(options.target(item), [item]));
+        const answer = postBatch(options.target(item), [item]);
+        options.onSend?.(options.ledger);
+        const ok = options.ledger.record([item], await answer);
         options.onOutcome?.(options.ledger);
         if (!ok) {
           if (options.stopOnFailure) halted = true;
