@@ -1,5 +1,5 @@
 // `nest build tracker` bundles the service with webpack (see nest-cli.json). The read model's
-// projection, the Kafka publisher and the embedded store's writer run in worker threads, whose entries must be files
+// projection, its query threads, the Kafka publisher and the embedded store's writer run in worker threads, whose entries must be files
 // of their own beside main.js (the code looks for them in `__dirname`; a nest-cli asset would land
 // in embedded/writer/ instead).
 const path = require('node:path');
@@ -20,6 +20,7 @@ module.exports = (options) => ({
       __dirname,
       'apps/tracker/src/calls/projection/projection-worker.ts',
     ),
+    'query-worker': path.resolve(__dirname, 'apps/tracker/src/query/threads/query-worker.ts'),
     'publisher-worker': path.resolve(
       __dirname,
       'apps/tracker/src/fanout/thread/publisher-worker.ts',

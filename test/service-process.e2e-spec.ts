@@ -1,7 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, ServiceProcess, spawnService, waitReady } from './support/service-process';
+import * as grpc from '@grpc/grpc-js';
+import { fixture } from './support/running-service';
+import { loaded, unary } from './support/grpc-client';
+import {
+  eventually,
+  freePort,
+  getJson,
+  ServiceProcess,
+  spawnService,
+  waitReady,
+} from './support/service-process';
+
+const CALL_IN_URL = '57DAB8B1894C409AB240BD8BEAE78896';
+
+/** tracker_thread_cpu_seconds of the query threads, added up (undefined: none in /metrics). */
+const queryThreadsCpu = async (service: ServiceProcess): Promise<number | undefined> => {
+  const text = await (await fetch(`${service.base}/metrics`)).text();
+  const samples = [...text.matchAll(/^tracker_thread_cpu_seconds\{thread="query_\d+"\} (\S+)$/gm)];
+  return samples.length === 2
+    ? samples.reduce((sum, [, value]) => sum + Number(value), 0)
+    : undefined;
+};
 
 describe('the service as a process', () => {
   let dir: string;
@@ -45,6 +66,57 @@ describe('the service as a process', () => {
     expect(metrics).toMatch(projectionCpu);
     expect(await service.stop()).toBe(0);
   }, 40_000);
+
+  it('answers REST and gRPC queries from its two query threads, not the event loop', async () => {
+    const grpcPort = String(await freePort());
+    const service = await start({
+      READ_MODEL_PATH: join(dir, 'read-model.db'),
+      AUTH_MODE: 'none',
+      GRPC_PORT: grpcPort,
+    });
+    await waitReady(service, 30_000);
+    const post = await fetch(`${service.base}/api/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture('graph/answer-incoming.json')),
+    });
+    expect(post.status).toBe(202);
+    const call = await eventually(
+      'the call in the read model',
+      () => getJson(service, `/api/calls/${CALL_IN_URL}`),
+      (reply) => reply.status === 200,
+      20_000,
+    );
+    expect(call.body).toMatchObject({ state: 'incoming' });
+    expect((await getJson(service, `/api/calls/${CALL_IN_URL}/operations`)).status).toBe(200);
+
+    const before = await eventually(
+      'both query threads in /metrics',
+      () => queryThreadsCpu(service),
+      (cpu) => cpu !== undefined,
+      20_000,
+    );
+    const client = new loaded.comms.tracker.v1.CallTracker(
+      `127.0.0.1:${grpcPort}`,
+      grpc.credentials.createInsecure(),
+    );
+    try {
+      // Enough reads that the threads' CPU moves by whole clock ticks.
+      for (let round = 0; round < 40; round++) {
+        const replies = await Promise.all(
+          Array.from({ length: 50 }, () => unary(client, 'ListCalls', { page_size: 100 })),
+        );
+        for (const reply of replies) expect(reply.calls).toHaveLength(1);
+      }
+      const reply = await unary(client, 'GetCall', { call_id: CALL_IN_URL });
+      expect(reply.state).toBe('incoming');
+    } finally {
+      client.close();
+    }
+    const after = await queryThreadsCpu(service);
+    expect(after! - before!).toBeGreaterThan(0.02);
+    expect(await service.stop()).toBe(0);
+  }, 60_000);
 
   it('logs the addresses its sockets really listen on', async () => {
     const service = await start({

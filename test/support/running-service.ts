@@ -24,9 +24,10 @@ export const startService = async (env: Record<string, string> = {}) => {
     READ_MODEL_PATH: join(dir, 'read-model.db'),
     LOG_LEVEL: 'error',
     AUTH_MODE: 'none',
-    // In-process: a projection thread would load the TypeScript sources again (seconds). The
-    // thread is covered by the tests that run the service as a process.
+    // In-process: a projection or query thread would load the TypeScript sources again (seconds).
+    // The threads are covered by the tests that run the service as a process.
     PROJECTION: 'inline',
+    QUERY_THREADS: '0',
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: env.GRPC_PORT ?? String(await freePort()),
     ...env,

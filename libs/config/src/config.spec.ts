@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('answers queries from two threads unless QUERY_THREADS says otherwise (0: the event loop)', () => {
+    expect(load().queryThreads).toBe(2);
+    expect(load({ QUERY_THREADS: '0' }).queryThreads).toBe(0);
+    expect(() => load({ QUERY_THREADS: '17' })).toThrow(
+      'QUERY_THREADS must be an integer from 0 to 16 (got "17")',
+    );
+  });
+
   it('reads the HTTP timeouts and refuses ones too short to receive a request', () => {
     const config = load({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_CONNECTION_TIMEOUT_MS: '7000' });
     expect(config.http).toMatchObject({ requestTimeoutMs: 5000, connectionTimeoutMs: 7000 });

@@ -25,6 +25,11 @@ export interface AppConfig {
    * TypeScript sources again).
    */
   readonly projection: 'thread' | 'inline';
+  /**
+   * Worker threads answering REST and gRPC queries, each with its own read-model connection, so a
+   * slow read never delays the event loop that acknowledges webhooks. 0: on the event loop.
+   */
+  readonly queryThreads: number;
   readonly deadlines: {
     readonly checkIntervalMs: number;
     readonly bounds: {
@@ -108,6 +113,7 @@ export const CONFIG_VARIABLES = [
   'ESDB_CONNECTION_STRING',
   'READ_MODEL_PATH',
   'PROJECTION',
+  'QUERY_THREADS',
   'KAFKA_BROKERS',
   'KAFKA_CLIENT_ID',
   'KAFKA_TRANSACTIONAL_ID',
@@ -360,6 +366,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
         : { kind: 'embedded', path: read.string('STORE_PATH', './data/events.db') },
     readModelPath: read.string('READ_MODEL_PATH', './data/read-model.db'),
     projection: read.oneOf('PROJECTION', 'thread', ['thread', 'inline']),
+    queryThreads: read.integer('QUERY_THREADS', 2, 0, 16),
     deadlines: {
       checkIntervalMs: read.integer('DEADLINE_CHECK_INTERVAL_MS', 1000, 10, 3_600_000),
       bounds: {

@@ -3,3 +3,4 @@ export * from './call-projector';
 export * from './read-model.store';
 export * from './read-model-lock';
 export * from './rebuild-target';
+export * from './read-model-queries';

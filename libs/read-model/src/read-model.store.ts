@@ -46,6 +46,26 @@ const projectorState = (state: CallState): CallState =>
     ? state
     : { ...state, seenNotificationKeys: {} };
 
+/** A query of the views, by what it names. */
+export type ViewQuery =
+  | { readonly kind: 'call'; readonly callId: string }
+  /**
+   * Every operation an id names: the one keyed by it, else those that were ever given it as a
+   * platform id (in any case or dash form). Several only when a raw id is reused across calls.
+   */
+  | { readonly kind: 'operationsNamed'; readonly id: string }
+  | {
+      readonly kind: 'operationsOfCall';
+      readonly callId: string;
+      readonly filter: ListOperationsFilter;
+    }
+  | { readonly kind: 'calls'; readonly filter: ListCallsFilter };
+
+const firstColumn = (rows: unknown[]): string[] => (rows as Array<[string]>).map(([text]) => text);
+
+export const parseViews = <T>(texts: readonly string[]): T[] =>
+  texts.map((text) => JSON.parse(text) as T);
+
 export interface ListOperationsFilter {
   readonly status?: string;
   /** Matches the operation's `operationContext` or its `clientContext`, exactly. */
@@ -174,40 +194,59 @@ export class ReadModelStore {
   }
 
   getCall(callId: string): CallView | undefined {
-    const row = this.stmt.view.get(callId) as [string] | undefined;
-    return row ? JSON.parse(row[0]) : undefined;
+    return parseViews<CallView>(this.views({ kind: 'call', callId }))[0];
   }
 
-  getOperation(operationId: string): OperationView | undefined {
-    const row = this.stmt.operation.get(operationId) as [string] | undefined;
-    return row ? JSON.parse(row[0]) : undefined;
-  }
-
-  /**
-   * Every operation an id names: the one keyed by it, else those that were ever given it as a
-   * platform id (in any case or dash form). Several only when a raw id is reused across calls.
-   */
+  /** See `ViewQuery`'s `operationsNamed`. */
   findOperations(id: string): OperationView[] {
-    const own = this.getOperation(canonicalId(id));
-    if (own) return [own];
-    const rows = this.stmt.operationsByLookupKey.all(idLookupKey(id)) as Array<[string]>;
-    return rows.map(([view]) => JSON.parse(view));
+    return parseViews(this.views({ kind: 'operationsNamed', id }));
   }
 
   listOperations(callId: string, filter: ListOperationsFilter = {}): OperationView[] {
-    const { status, context } = filter;
-    const rows = (
-      status
-        ? this.stmt.operationsOfCallByStatus.all(callId, status)
-        : this.stmt.operationsOfCall.all(callId)
-    ) as Array<[string]>;
-    const views: OperationView[] = rows.map(([view]) => JSON.parse(view));
-    return context === undefined
-      ? views
-      : views.filter((op) => op.operationContext === context || op.clientContext === context);
+    return parseViews(this.views({ kind: 'operationsOfCall', callId, filter }));
   }
 
   listCalls(filter: ListCallsFilter): CallView[] {
+    return parseViews(this.views({ kind: 'calls', filter }));
+  }
+
+  /**
+   * The views a query names as they are stored (JSON text), so that a query thread hands over
+   * strings and the thread that answers parses them once.
+   */
+  views(query: ViewQuery): string[] {
+    switch (query.kind) {
+      case 'call':
+        return firstColumn(this.stmt.view.all(query.callId));
+      case 'operationsNamed': {
+        const own = firstColumn(this.stmt.operation.all(canonicalId(query.id)));
+        return own.length > 0
+          ? own
+          : firstColumn(this.stmt.operationsByLookupKey.all(idLookupKey(query.id)));
+      }
+      case 'operationsOfCall': {
+        const { status, context } = query.filter;
+        const views = firstColumn(
+          status
+            ? this.stmt.operationsOfCallByStatus.all(query.callId, status)
+            : this.stmt.operationsOfCall.all(query.callId),
+        );
+        if (context === undefined) return views;
+        return views.filter((text) => {
+          const op = JSON.parse(text) as OperationView;
+          return op.operationContext === context || op.clientContext === context;
+        });
+      }
+      case 'calls':
+        return this.callViews(query.filter);
+      default: {
+        const unknown: never = query;
+        throw new Error(`unknown view query ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private callViews(filter: ListCallsFilter): string[] {
     const where: string[] = [];
     const args: unknown[] = [];
     const add = (clause: string, ...values: unknown[]) => {
@@ -224,11 +263,12 @@ export class ReadModelStore {
     }
     const sql = `SELECT view FROM call_views ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY updated_at, call_id LIMIT ?`;
-    const rows = this.db
-      .prepare(sql)
-      .raw()
-      .all(...args, filter.limit) as Array<[string]>;
-    return rows.map(([view]) => JSON.parse(view));
+    return firstColumn(
+      this.db
+        .prepare(sql)
+        .raw()
+        .all(...args, filter.limit),
+    );
   }
 
   /** Calls whose next deadline (epoch ms) is due at `now`. */

@@ -2,7 +2,14 @@ import { BeforeApplicationShutdown, Logger, Module, OnApplicationBootstrap } fro
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
-import { CallProjector, Projection, ReadModelLock, ReadModelStore } from '@tracker/read-model';
+import {
+  CallProjector,
+  InlineQueries,
+  Projection,
+  ReadModelLock,
+  ReadModelQueries,
+  ReadModelStore,
+} from '@tracker/read-model';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { IngestController } from '../ingest/ingest.controller';
 import { IngestNotificationsHandler } from '../ingest/ingest-notifications.command';
@@ -14,6 +21,7 @@ import { lagObserver } from '../metrics/lag-observer';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { ProjectionThread } from './projection/projection-thread';
 import { IncomingCallRecords } from '../ingest/incoming-call-records';
+import { QueryThreads } from '../query/threads/query-threads';
 
 const projectionLag = (metrics: TrackerMetrics) =>
   lagObserver(
@@ -46,6 +54,20 @@ const createdTimes =
       provide: ReadModelStore,
       inject: [APP_CONFIG, ReadModelLock],
       useFactory: (config: AppConfig) => new ReadModelStore(config.readModelPath),
+    },
+    {
+      provide: ReadModelQueries,
+      inject: [APP_CONFIG, ReadModelStore, TrackerMetrics],
+      useFactory: (config: AppConfig, readModel: ReadModelStore, metrics: TrackerMetrics) => {
+        if (config.queryThreads === 0) return new InlineQueries(readModel);
+        const threads = new QueryThreads(
+          { readModelPath: config.readModelPath },
+          config.queryThreads,
+          new Logger('Queries'),
+        );
+        for (const [name, osThreadId] of threads.threadIds) metrics.threads.set(name, osThreadId);
+        return threads;
+      },
     },
     {
       provide: Projection,
@@ -81,12 +103,13 @@ const createdTimes =
       },
     },
   ],
-  exports: [CallCommandService, ReadModelStore, Projection, IngestCounters],
+  exports: [CallCommandService, ReadModelStore, ReadModelQueries, Projection, IngestCounters],
 })
 export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly projector: Projection,
     private readonly readModel: ReadModelStore,
+    private readonly queries: ReadModelQueries,
     private readonly readModelLock: ReadModelLock,
   ) {}
 
@@ -96,6 +119,7 @@ export class CallsModule implements OnApplicationBootstrap, BeforeApplicationShu
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.projector.stop();
+    await this.queries.close();
     this.readModel.close();
     this.readModelLock.release();
   }

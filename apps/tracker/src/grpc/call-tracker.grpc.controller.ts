@@ -1,11 +1,12 @@
-import { Controller, Inject, UseGuards } from '@nestjs/common';
+import { Controller, Inject, UseFilters, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '../auth/auth.guard';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import { CallView } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { readCallHistory } from '../calls/call-history';
-import { Projection, ReadModelStore } from '@tracker/read-model';
+import { Projection, ReadModelQueries, ReadModelUnavailableError } from '@tracker/read-model';
+import { GrpcFaultFilter, unavailableStatus } from './grpc-fault.filter';
 import { failedPrecondition, invalidArgument, notFound, requireId } from './grpc-errors';
 import {
   CallMessage,
@@ -33,23 +34,24 @@ interface ListCallsRequest {
  * covers HTTP only in this hybrid app, so the gRPC controller names it.
  */
 @UseGuards(AuthGuard)
+@UseFilters(GrpcFaultFilter)
 @Controller()
 export class CallTrackerGrpcController {
   constructor(
-    private readonly readModel: ReadModelStore,
+    private readonly readModel: ReadModelQueries,
     private readonly projector: Projection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @GrpcMethod(SERVICE, 'GetCall')
-  getCall(request: { call_id?: string }): CallMessage {
-    return toCallMessage(this.requireCall(request.call_id));
+  async getCall(request: { call_id?: string }): Promise<CallMessage> {
+    return toCallMessage(await this.requireCall(request.call_id));
   }
 
   @GrpcMethod(SERVICE, 'GetOperation')
-  getOperation(request: { operation_id?: string }): OperationMessage {
+  async getOperation(request: { operation_id?: string }): Promise<OperationMessage> {
     requireId('operation_id', request.operation_id);
-    const found = this.readModel.findOperations(request.operation_id as string);
+    const found = await this.readModel.findOperations(request.operation_id as string);
     if (found.length === 0) throw notFound(`no operation ${request.operation_id}`);
     if (found.length > 1) {
       throw failedPrecondition(
@@ -62,11 +64,13 @@ export class CallTrackerGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListOperations')
-  listOperations(request: { call_id?: string; status?: string; context?: string }): {
-    operations: OperationMessage[];
-  } {
-    const call = this.requireCall(request.call_id);
-    const operations = this.readModel.listOperations(call.callId, {
+  async listOperations(request: {
+    call_id?: string;
+    status?: string;
+    context?: string;
+  }): Promise<{ operations: OperationMessage[] }> {
+    const call = await this.requireCall(request.call_id);
+    const operations = await this.readModel.listOperations(call.callId, {
       status: request.status || undefined,
       context: request.context || undefined,
     });
@@ -74,7 +78,9 @@ export class CallTrackerGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListCalls')
-  listCalls(request: ListCallsRequest): { calls: CallMessage[]; next_page_token: string } {
+  async listCalls(
+    request: ListCallsRequest,
+  ): Promise<{ calls: CallMessage[]; next_page_token: string }> {
     const limit = pageSize(request.page_size);
     const after = decodePageToken(request.page_token ?? '');
     let updatedSince: string | undefined;
@@ -88,7 +94,7 @@ export class CallTrackerGrpcController {
       updatedSince = new Date(ms).toISOString();
     }
     // One more than asked says whether another page follows, so the last page has no token.
-    const rows = this.readModel.listCalls({
+    const rows = await this.readModel.listCalls({
       state: request.state || undefined,
       source: request.source || undefined,
       updatedSince,
@@ -118,6 +124,8 @@ export class CallTrackerGrpcController {
    * The current view first, then each committed change of this call, until it is final. The
    * listener is added before the current view is read (so no change falls between the two) and
    * removed on completion, error or client cancel (Nest unsubscribes when the call is cancelled).
+   * The read answers from a query thread: a change may arrive first, and then the read's view
+   * (older, or none yet) is not sent.
    */
   @GrpcMethod(SERVICE, 'WatchCall')
   watchCall(request: { call_id?: string }): Observable<CallMessage> {
@@ -134,18 +142,25 @@ export class CallTrackerGrpcController {
         if (view.callId === id) send(view);
       };
       this.projector.changes.on('call', onChange);
-      const current = this.readModel.getCall(id);
-      if (!current) subscriber.error(notFound(`no call ${request.call_id}`));
-      else send(current);
+      this.readModel.getCall(id).then(
+        (current) => {
+          if (current) send(current);
+          else if (lastVersion < 0) subscriber.error(notFound(`no call ${request.call_id}`));
+        },
+        (error: unknown) =>
+          subscriber.error(
+            error instanceof ReadModelUnavailableError ? unavailableStatus(error) : error,
+          ),
+      );
       return () => {
         this.projector.changes.off('call', onChange);
       };
     });
   }
 
-  private requireCall(rawId: string | undefined): CallView {
+  private async requireCall(rawId: string | undefined): Promise<CallView> {
     const id = requireId('call_id', rawId);
-    const call = this.readModel.getCall(id);
+    const call = await this.readModel.getCall(id);
     if (!call) throw notFound(`no call ${rawId}`);
     return call;
   }

@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { StoreUnavailableError } from '@tracker/event-store';
 import { StreamContendedError } from '@tracker/call-stream';
+import { ReadModelUnavailableError } from '@tracker/read-model';
 import { ProblemBody, ProblemException, unavailable } from './problem';
 
 /** Where 4xx answers are counted (tracker_http_rejections_total). */
@@ -48,6 +49,12 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.warn(`store unavailable: ${exception.message}`);
       return this.describe(
         unavailable('store_unavailable', 'the event store is unavailable; retry later'),
+      );
+    }
+    if (exception instanceof ReadModelUnavailableError) {
+      this.logger.warn(exception.message);
+      return this.describe(
+        unavailable('read_model_unavailable', 'the read model cannot answer now; retry later'),
       );
     }
     if (exception instanceof StreamContendedError) {

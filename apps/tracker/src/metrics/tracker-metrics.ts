@@ -36,7 +36,7 @@ export class TrackerMetrics {
   });
 
   /**
-   * The service's worker threads by name (store_writer, projection, publisher): their Linux thread
+   * The service's worker threads by name (store_writer, projection, publisher, query_N): their Linux thread
    * id once known, for `tracker_thread_cpu_seconds`.
    */
   readonly threads = new Map<string, () => number | undefined>();

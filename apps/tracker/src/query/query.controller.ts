@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query } from '@nestjs/common';
 import { canonicalId, CallView, MAX_CONTEXT_LENGTH, OperationView } from '@tracker/domain';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { ReadModelStore } from '@tracker/read-model';
+import { ReadModelQueries } from '@tracker/read-model';
 import { HistoryEntry, readCallHistory } from '../calls/call-history';
 import { notFound, ProblemException } from '../http/problem';
 import { optionalQueryText } from '../http/query-text';
@@ -13,21 +13,21 @@ import { ApiQuery } from '@nestjs/swagger';
 @Controller('api')
 export class QueryController {
   constructor(
-    private readonly readModel: ReadModelStore,
+    private readonly readModel: ReadModelQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('calls/:callId')
-  @ApiRead('The call', 'CallView', 400, 401, 404)
+  @ApiRead('The call', 'CallView', 400, 401, 404, 503)
   @ApiIdParam('callId', 'Call id')
-  call(@Param('callId') callId: string): CallView {
+  async call(@Param('callId') callId: string): Promise<CallView> {
     const id = canonicalId(validId('callId', callId));
-    return this.readModel.getCall(id) ?? this.unknownCall(callId);
+    return (await this.readModel.getCall(id)) ?? this.unknownCall(callId);
   }
 
   /** `?context=X` keeps the operations whose `operationContext` or `clientContext` is X. */
   @Get('calls/:callId/operations')
-  @ApiRead("The call's operations", 'OperationList', 400, 401, 404)
+  @ApiRead("The call's operations", 'OperationList', 400, 401, 404, 503)
   @ApiIdParam('callId', 'Call id')
   @ApiQuery({
     name: 'context',
@@ -35,14 +35,18 @@ export class QueryController {
     description: 'Only the operations whose operationContext or clientContext is this',
     schema: { type: 'string', maxLength: MAX_CONTEXT_LENGTH },
   })
-  operations(
+  async operations(
     @Param('callId') callId: string,
     @Query('context') context: unknown,
-  ): { operations: OperationView[] } {
+  ): Promise<{ operations: OperationView[] }> {
     const id = canonicalId(validId('callId', callId));
     const wanted = optionalQueryText('context', context, MAX_CONTEXT_LENGTH);
-    if (!this.readModel.getCall(id)) this.unknownCall(callId);
-    return { operations: this.readModel.listOperations(id, { context: wanted }) };
+    const [call, operations] = await Promise.all([
+      this.readModel.getCall(id),
+      this.readModel.listOperations(id, { context: wanted }),
+    ]);
+    if (!call) this.unknownCall(callId);
+    return { operations };
   }
 
   /** The call's stream as stored: notifications as received (secrets removed), then decisions. */
@@ -60,10 +64,10 @@ export class QueryController {
 
   /** By the tracker's id or by any id the platform gave the operation (any case or dash form). */
   @Get('operations/:operationId')
-  @ApiRead('One operation', 'OperationView', 400, 401, 404, 409)
+  @ApiRead('One operation', 'OperationView', 400, 401, 404, 409, 503)
   @ApiIdParam('operationId', "The tracker's operation id, or any id the platform gave it")
-  operation(@Param('operationId') operationId: string): OperationView {
-    const found = this.readModel.findOperations(validId('operationId', operationId));
+  async operation(@Param('operationId') operationId: string): Promise<OperationView> {
+    const found = await this.readModel.findOperations(validId('operationId', operationId));
     if (found.length === 0) throw notFound('operation', operationId);
     if (found.length > 1) {
       throw new ProblemException(HttpStatus.CONFLICT, {

@@ -1,18 +1,10 @@
-import {
-  ANY as ESDB_ANY,
-  BACKWARDS,
-  END,
+import type {
+  AllStreamRecordedEvent,
   EventStoreDBClient,
-  FORWARDS,
-  NO_STREAM as ESDB_NO_STREAM,
-  START,
-  StreamNotFoundError,
-  excludeSystemEvents,
-  jsonEvent,
-  type AllStreamRecordedEvent,
-  type ExpectedRevision as EsdbExpectedRevision,
-  type JSONType,
+  ExpectedRevision as EsdbExpectedRevision,
+  JSONType,
 } from '@eventstore/db-client';
+import { esdb } from './esdb-client';
 import { InvalidAppendError, StoreUnavailableError } from '../port/errors';
 import {
   ANY,
@@ -52,7 +44,7 @@ export class EsdbEventStore implements EventStore {
    * use ping() to check it is reachable.
    */
   static async connect(connectionString: string): Promise<EsdbEventStore> {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+    return new EsdbEventStore(esdb().EventStoreDBClient.connectionString(connectionString));
   }
 
   async appendToStream(
@@ -99,8 +91,8 @@ export class EsdbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     try {
       const read = this.client.readStream(streamId, {
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: fromRevision ?? (backwards ? END : START),
+        direction: backwards ? esdb().BACKWARDS : esdb().FORWARDS,
+        fromRevision: fromRevision ?? (backwards ? esdb().END : esdb().START),
         maxCount,
       });
       for await (const resolved of read) {
@@ -108,7 +100,7 @@ export class EsdbEventStore implements EventStore {
       }
       for (const event of events) this.noteSeen(event.position);
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof esdb().StreamNotFoundError) return [];
       throw this.failed(translateError(error, `read "${streamId}"`));
     }
     return events;
@@ -128,8 +120,8 @@ export class EsdbEventStore implements EventStore {
     const subscription: EsdbSubscription = new EsdbSubscription(
       () =>
         this.client.subscribeToAll({
-          fromPosition: options.after ?? START,
-          filter: excludeSystemEvents(),
+          fromPosition: options.after ?? esdb().START,
+          filter: esdb().excludeSystemEvents(),
         }),
       options.after,
       () => this.subscriptions.delete(subscription),
@@ -147,7 +139,11 @@ export class EsdbEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    const read = this.client.readAll({
+      direction: esdb().BACKWARDS,
+      fromPosition: esdb().END,
+      maxCount: 1,
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -192,8 +188,8 @@ export class EsdbEventStore implements EventStore {
     let cursor = from;
     for (;;) {
       const page = this.client.readAll({
-        direction: forwards ? FORWARDS : BACKWARDS,
-        fromPosition: cursor ?? (forwards ? START : END),
+        direction: forwards ? esdb().FORWARDS : esdb().BACKWARDS,
+        fromPosition: cursor ?? (forwards ? esdb().START : esdb().END),
         maxCount: pageSize,
       });
       // Each page is read to its end before anything is yielded. A consumer that stops early would
@@ -268,7 +264,7 @@ const wasAlreadyStored = (
   (seenBefore !== undefined && comparePositions(reported, seenBefore) <= 0);
 
 const toEsdbExpectedRevision = (expected: ExpectedRevision): EsdbExpectedRevision =>
-  expected === NO_STREAM ? ESDB_NO_STREAM : expected === ANY ? ESDB_ANY : expected;
+  expected === NO_STREAM ? esdb().NO_STREAM : expected === ANY ? esdb().ANY : expected;
 
 // Checked here because the client fails on these with a bare TypeError or a server round trip.
 const toProposedEvent = (event: EventData) => {
@@ -282,7 +278,7 @@ const toProposedEvent = (event: EventData) => {
     });
   }
   if (json === undefined) throw new InvalidAppendError(`event ${event.id}: data is not JSON`);
-  return jsonEvent({
+  return esdb().jsonEvent({
     id: event.id,
     type: event.type,
     data: event.data as JSONType,

@@ -1,16 +1,5 @@
-import {
-  CancelledError,
-  DeadlineExceededError,
-  InvalidArgumentError,
-  MaxAppendSizeExceededError,
-  NotLeaderError,
-  TimeoutError,
-  UnavailableError,
-  WrongExpectedVersionError,
-  convertToCommandError,
-  type Position,
-  type RecordedEvent as EsdbRecordedEvent,
-} from '@eventstore/db-client';
+import type { Position, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
+import { esdb } from './esdb-client';
 import {
   InvalidAppendError,
   StoreUnavailableError,
@@ -23,13 +12,16 @@ import type { ExpectedRevision, RecordedEvent } from '../port/event-store.port';
  * because the client reconnects (to the new leader) when it sees them; Timeout is the server's
  * commit timeout (gRPC ABORTED).
  */
-const TRANSIENT_ERRORS = [
-  UnavailableError,
-  DeadlineExceededError,
-  TimeoutError,
-  NotLeaderError,
-  CancelledError,
-];
+const transientErrors = () => {
+  const client = esdb();
+  return [
+    client.UnavailableError,
+    client.DeadlineExceededError,
+    client.TimeoutError,
+    client.NotLeaderError,
+    client.CancelledError,
+  ];
+};
 
 /** Gossip discovery fails with a plain Error, not a gRPC status. */
 const DISCOVERY_FAILURE = /failed to discover/i;
@@ -89,8 +81,8 @@ export const translateError = (
     return error;
   }
   // Some paths (the append sink, stream setup) reject with the raw gRPC error.
-  const converted = convertToCommandError(error);
-  if (append && converted instanceof WrongExpectedVersionError) {
+  const converted = esdb().convertToCommandError(error);
+  if (append && converted instanceof esdb().WrongExpectedVersionError) {
     return new WrongExpectedRevisionError(
       append.streamId,
       append.expected,
@@ -98,7 +90,7 @@ export const translateError = (
     );
   }
   if (
-    TRANSIENT_ERRORS.some((type) => converted instanceof type) ||
+    transientErrors().some((type) => converted instanceof type) ||
     DISCOVERY_FAILURE.test(converted.message)
   ) {
     return new StoreUnavailableError(
@@ -107,8 +99,8 @@ export const translateError = (
     );
   }
   if (
-    converted instanceof MaxAppendSizeExceededError ||
-    converted instanceof InvalidArgumentError
+    converted instanceof esdb().MaxAppendSizeExceededError ||
+    converted instanceof esdb().InvalidArgumentError
   ) {
     return new InvalidAppendError(`EventStoreDB rejected the append: ${converted.message}`, {
       cause: error,

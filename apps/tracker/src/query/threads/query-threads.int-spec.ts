@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { foldCall, toCallView, toOperationViews } from '@tracker/domain';
+import {
+  at,
+  botCommand,
+  CALL,
+  fixture,
+  graphCommand,
+  history,
+  OPERATION_IN_URL,
+} from '@tracker/domain/testing';
+import {
+  CALLS_PROJECTION,
+  InlineQueries,
+  ReadModelQueries,
+  ReadModelStore,
+  ReadModelUnavailableError,
+} from '@tracker/read-model';
+import { QueryThreads } from './query-threads';
+
+/** One call with a recording operation, projected as the projector would. */
+const writeReadModel = (path: string) => {
+  const state = foldCall(
+    history(
+      graphCommand(fixture('graph/answer-incoming.json'), at(0)),
+      graphCommand(fixture('graph/answer-established.json'), at(2)),
+      botCommand(CALL, fixture('graph/recordresponse-response.json'), at(4)),
+      graphCommand(fixture('graph/recordresponse-completed.json'), at(9)),
+    ),
+  );
+  const store = new ReadModelStore(path);
+  store.commit(
+    CALLS_PROJECTION,
+    [
+      {
+        state,
+        revision: BigInt(state.version - 1),
+        view: toCallView(state),
+        operations: toOperationViews(state),
+        nextDeadline: undefined,
+      },
+    ],
+    { commit: 4n, prepare: 4n },
+  );
+  return store;
+};
+
+const errors: string[] = [];
+const logger = { error: (message: string) => errors.push(message) };
+
+const everyQuery = (queries: ReadModelQueries) =>
+  Promise.all([
+    queries.getCall(CALL),
+    queries.getCall('00000000-0000-4000-8000-000000000000'),
+    queries.findOperations(OPERATION_IN_URL),
+    queries.listOperations(CALL),
+    queries.listOperations(CALL, { status: 'COMPLETED' }),
+    queries.listOperations(CALL, { status: 'running' }),
+    queries.listCalls({ limit: 10 }),
+    queries.listCalls({ state: 'terminated', limit: 10 }),
+  ]);
+
+describe('QueryThreads', () => {
+  let dir: string;
+  let threads: QueryThreads | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'query-threads-'));
+    errors.length = 0;
+  });
+  afterEach(async () => {
+    await threads?.close();
+    threads = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every query as the store answers it on the event loop', async () => {
+    const path = join(dir, 'read-model.db');
+    const store = writeReadModel(path);
+    threads = new QueryThreads({ readModelPath: path }, 2, logger);
+
+    const expected = await everyQuery(new InlineQueries(store));
+    // Several rounds at once, so both threads answer some.
+    const answers = await Promise.all([1, 2, 3].map(() => everyQuery(threads!)));
+
+    expect(expected[0]?.callId).toBe(CALL);
+    expect(expected[3].length).toBeGreaterThan(0);
+    for (const answer of answers) expect(answer).toEqual(expected);
+    expect(threads.threadIds.map(([name, id]) => [name, typeof id()])).toEqual([
+      ['query_1', 'number'],
+      ['query_2', 'number'],
+    ]);
+    store.close();
+  });
+
+  it('answers ReadModelUnavailableError while it cannot open the read model, and serves once it can', async () => {
+    const path = join(dir, 'read-model.db');
+    writeFileSync(path, 'not a database, '.repeat(512));
+    threads = new QueryThreads({ readModelPath: path }, 1, logger);
+
+    await expect(threads.getCall(CALL)).rejects.toBeInstanceOf(ReadModelUnavailableError);
+    expect(errors.join('\n')).toMatch(/query_1: cannot open the read model/);
+    // Restarted at most once a second: straight away, the query is refused without a thread.
+    await expect(threads.getCall(CALL)).rejects.toThrow(/restarting/);
+
+    rmSync(path);
+    writeReadModel(path).close();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await expect(threads.getCall(CALL)).resolves.toMatchObject({ callId: CALL });
+  });
+});
