@@ -2,7 +2,7 @@
  * `npm run bench`: ingest, fan-out, rebuild and memory figures of the tracker, each next to a
  * baseline measured in the same run. See bench/README.md.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -17,6 +17,7 @@ import {
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { EmbeddedEventStore } from '@tracker/event-store';
 import { ensureTopics, progressMessage, progressTopicSpec } from '@tracker/fanout';
 import { phaseEsdb } from './esdb-phase';
 import { seqOfPayload } from './lib/payloads';
@@ -71,6 +72,9 @@ const cfg = {
   cacheDir: process.env.BENCH_CACHE_DIR || join(os.tmpdir(), 'call-tracker-bench-cache'),
 };
 const FULL_MEMORY_CALLS = 100_000;
+/** Notifications per second sent while the memory phase measures gRPC reads. */
+const WEBHOOKS_DURING_READS = 100;
+const GRPC_WARMUP_MS = 2000;
 const PUBLISHER_MAX_BATCH = 500; // KafkaPublisher's default maxBatch
 const PARTITIONS = 6; // KAFKA_TOPIC_PARTITIONS default
 
@@ -840,7 +844,11 @@ const phaseMemory = async (loadgen: IpcClient) => {
   }
 
   const memPrefix = `${prefix}.mem`;
-  await presetPublisherProgress(memPrefix, fill.events as number);
+  // The store's real head: earlier runs of this phase appended their webhooks to the cached fill.
+  const filled = EmbeddedEventStore.open({ path: storePath, readOnly: true });
+  const head = await filled.headPosition();
+  await filled.close();
+  await presetPublisherProgress(memPrefix, Number(head?.commit ?? 0n));
   const service = await startService('service (100k calls)', storePath, readModelPath, {
     ...kafkaEnv(memPrefix),
     // This phase measures reads. A cached fill older than KEEP_ALIVE_MS (45 min) holds 20,000
@@ -854,7 +862,31 @@ const phaseMemory = async (loadgen: IpcClient) => {
   say(
     `  service up over ${fmt(m0.tracker_read_model_calls)} calls, RSS ${fmt((rssIdle?.rss ?? NaN) / 2 ** 20)} MB; gRPC open loop at ${fmt(cfg.grpcRate)} req/s for ${cfg.durationMs / 1000} s`,
   );
+  if (process.env.BENCH_DROP_CACHES === '1') {
+    // A read model bigger than memory, or one not read for a while: every page comes from disk.
+    execFileSync('sh', ['-c', 'sync && echo 1 > /proc/sys/vm/drop_caches']);
+    say('  dropped the OS page cache (BENCH_DROP_CACHES=1)');
+  }
   const grpcCpu = new CpuAccount(service.pid, loadgen.child.pid!);
+  // Webhooks keep arriving while the reads run: what the reads cost them is the webhooks' p99. They
+  // start first, so that their own warm-up (a cold ingest path, the publisher's first transactions)
+  // is over when the reads begin; their measured window is the reads' warm-up and measurement.
+  const webhooks = loadgen.call<OpenResult>('httpOpen', {
+    port: service.httpPort,
+    path: '/api/calls',
+    batch: 1,
+    run: fillRun + 1,
+    firstCall: 0,
+    firstSeq: 1,
+    activeCalls: 500,
+    rate: WEBHOOKS_DURING_READS,
+    durationMs: GRPC_WARMUP_MS + cfg.durationMs,
+    warmupMs: 2000,
+    recordAcks: false,
+    maxConnections: 64,
+    preopen: 16,
+  });
+  await sleep(2000);
   const grpcResult = await loadgen.call<{
     latencyMs: LatencySummary;
     byMethod: Record<string, LatencySummary>;
@@ -863,10 +895,11 @@ const phaseMemory = async (loadgen: IpcClient) => {
     port: service.grpcPort,
     rate: cfg.grpcRate,
     durationMs: cfg.durationMs,
-    warmupMs: 2000,
+    warmupMs: GRPC_WARMUP_MS,
     run: fillRun,
     calls,
   });
+  const webhookResult = await webhooks;
   const grpcCores = grpcCpu.stop();
   if (busy(grpcCores))
     warnings.push(`gRPC reads: other processes used ${grpcCores.other} cores during the run`);
@@ -882,6 +915,9 @@ const phaseMemory = async (loadgen: IpcClient) => {
   await service.stop();
   const rssMb = (rss?.rss ?? NaN) / 2 ** 20;
   const scaled = calls < FULL_MEMORY_CALLS;
+  say(
+    `  webhooks meanwhile (${WEBHOOKS_DURING_READS}/s): p50 ${ms(webhookResult.latencyMs.p50)} p99 ${ms(webhookResult.latencyMs.p99)} (${JSON.stringify(webhookResult.statuses)})`,
+  );
   say(
     `  gRPC p50 ${ms(grpcResult.latencyMs.p50)} p99 ${ms(grpcResult.latencyMs.p99)} (${JSON.stringify(grpcResult.codes)}); RSS ${fmt(rssMb)} MB, peak ${fmt((rss?.hwm ?? NaN) / 2 ** 20)} MB`,
   );
@@ -904,6 +940,12 @@ const phaseMemory = async (loadgen: IpcClient) => {
       grpcResult.latencyMs.p99,
       allOk && grpcResult.latencyMs.p99 < 20,
     ),
+  });
+  row({
+    phase: 'read',
+    figure: `webhook p50 / p99 @${WEBHOOKS_DURING_READS}/s during the reads`,
+    value: `${ms(webhookResult.latencyMs.p50)} / ${ms(webhookResult.latencyMs.p99)}`,
+    baseline: `statuses ${JSON.stringify(webhookResult.statuses)}`,
   });
   row({
     phase: 'read',
@@ -944,6 +986,7 @@ const phaseMemory = async (loadgen: IpcClient) => {
     readModelCalls: m0.tracker_read_model_calls,
     storeHead: m1.tracker_store_head_position,
     grpc: { ...grpcResult, cores: grpcCores },
+    webhooksDuringReads: { ...webhookResult, acks: undefined },
   };
 };
 
