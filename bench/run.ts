@@ -857,7 +857,12 @@ const phaseMemory = async (loadgen: IpcClient) => {
     // answers gRPC): no tick within the phase.
     DEADLINE_CHECK_INTERVAL_MS: '3600000',
   });
-  const m0 = await service.metrics();
+  // The projection thread reports its count of calls once it has started.
+  let m0 = await service.metrics();
+  for (let i = 0; i < 100 && m0.tracker_read_model_calls === undefined; i++) {
+    await sleep(100);
+    m0 = await service.metrics();
+  }
   const rssIdle = rssOf(service.pid);
   say(
     `  service up over ${fmt(m0.tracker_read_model_calls)} calls, RSS ${fmt((rssIdle?.rss ?? NaN) / 2 ** 20)} MB; gRPC open loop at ${fmt(cfg.grpcRate)} req/s for ${cfg.durationMs / 1000} s`,

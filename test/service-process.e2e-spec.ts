@@ -8,6 +8,7 @@ import {
   eventually,
   freePort,
   getJson,
+  metric,
   ServiceProcess,
   spawnService,
   waitReady,
@@ -67,7 +68,7 @@ describe('the service as a process', () => {
     expect(await service.stop()).toBe(0);
   }, 40_000);
 
-  it('answers REST and gRPC queries from its two query threads, not the event loop', async () => {
+  it('answers REST and gRPC queries from its two query threads, and its projection thread counts the calls', async () => {
     const grpcPort = String(await freePort());
     const service = await start({
       READ_MODEL_PATH: join(dir, 'read-model.db'),
@@ -89,6 +90,13 @@ describe('the service as a process', () => {
     );
     expect(call.body).toMatchObject({ state: 'incoming' });
     expect((await getJson(service, `/api/calls/${CALL_IN_URL}/operations`)).status).toBe(200);
+    // Counted by the projection thread (never by a scan on each scrape).
+    await eventually(
+      'tracker_read_model_calls 1',
+      () => metric(service, 'tracker_read_model_calls'),
+      (calls) => calls === 1,
+      10_000,
+    );
 
     const before = await eventually(
       'both query threads in /metrics',

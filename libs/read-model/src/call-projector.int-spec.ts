@@ -12,7 +12,15 @@ import {
 import { EmbeddedEventStore, NO_STREAM, RecordedEvent } from '@tracker/event-store';
 import { fixture } from '@tracker/domain/testing';
 import { history } from '@tracker/domain/testing';
-import { at, botCommand, CALL, graphCommand, participant, roster } from '@tracker/domain/testing';
+import {
+  at,
+  botCommand,
+  CALL,
+  callNotification,
+  graphCommand,
+  participant,
+  roster,
+} from '@tracker/domain/testing';
 import { CallProjector, CallProjectorOptions } from './call-projector';
 import { CALLS_PROJECTION, ReadModelStore } from './read-model.store';
 import { toEventData } from '@tracker/call-stream';
@@ -96,6 +104,38 @@ describe('CallProjector', () => {
     commit.mockRestore();
     p.apply(stored.slice(2));
     expect(rows(readModel)).toEqual(expected());
+  });
+
+  it('counts the calls once when it starts, then adds those each commit creates', async () => {
+    const path = join(dir, 'read-model.db');
+    const OTHER = '11111111-2222-4333-8444-555555555555';
+    const first = new ReadModelStore(path);
+    readModels.push(first);
+    const running = new CallProjector(store, first, deadlineBounds(), quiet);
+    expect(running.status.calls).toBeUndefined();
+    running.start();
+    expect(running.status.calls).toBe(0);
+    expect(await running.waitFor(stored.at(-1)!.position)).toBe(true);
+    expect(running.status.calls).toBe(1);
+
+    const other = history(
+      graphCommand(callNotification('establishing', { callId: OTHER }), at(20)),
+      graphCommand(callNotification('established', { callId: OTHER }), at(21)),
+    );
+    const { position } = await store.appendToStream(
+      callStreamName(OTHER),
+      other.map(toEventData),
+      NO_STREAM,
+    );
+    expect(await running.waitFor(position)).toBe(true);
+    expect(running.status.calls).toBe(2);
+    await running.stop();
+
+    const again = new CallProjector(store, first, deadlineBounds(), quiet);
+    again.start();
+    expect(again.status.calls).toBe(2);
+    expect(again.status.calls).toBe(first.callCount());
+    await again.stop();
   });
 
   it('changes nothing when a batch is delivered again', () => {

@@ -48,6 +48,9 @@ export interface CallProjectorOptions {
  * transaction; an event at or below a call's stored revision is skipped, so a replayed batch
  * changes nothing. It must be the only writer of its read model: it keeps the states it committed.
  */
+/** The revision of a call the read model has no row for. */
+const NO_ROW = -1n;
+
 export class CallProjector extends Projection {
   readonly changes = new EventEmitter();
   private subscription: StoreSubscription | undefined;
@@ -55,6 +58,7 @@ export class CallProjector extends Projection {
   private stopping = false;
   private position: StorePosition | undefined;
   private projected = 0;
+  private calls: number | undefined;
   /** Committed states only (see `apply`), in least to most recently used order. */
   private readonly cache: StateCache;
   /**
@@ -78,12 +82,14 @@ export class CallProjector extends Projection {
   }
 
   get status(): ProjectionStatus {
-    return { position: this.position, projectedEvents: this.projected };
+    return { position: this.position, projectedEvents: this.projected, calls: this.calls };
   }
 
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    // The one full count; from here on each commit adds the calls it created.
+    this.calls = this.readModel.callCount();
     this.running = this.runWithRetries();
   }
 
@@ -100,6 +106,7 @@ export class CallProjector extends Projection {
     this.cache.clear();
     this.written = new Set();
     this.position = undefined;
+    this.calls = 0;
   }
 
   private async runWithRetries(): Promise<void> {
@@ -125,11 +132,13 @@ export class CallProjector extends Projection {
   /** Folds one batch and commits it with its checkpoint. Public for the rebuild command. */
   apply(batch: readonly RecordedEvent[]): void {
     const touched = new Map<string, Folded>();
+    let created = 0;
     for (const event of batch) {
       const callId = callIdFromStreamName(event.streamId);
       if (!callId) continue;
       const current = touched.get(callId) ?? this.load(callId);
       if (event.revision <= current.revision) continue;
+      if (current.revision === NO_ROW) created += 1;
       touched.set(callId, {
         state: evolve(current.state, toCallEvent(event)),
         revision: event.revision,
@@ -154,6 +163,7 @@ export class CallProjector extends Projection {
     }
     this.position = last;
     this.projected += batch.length;
+    if (this.calls !== undefined) this.calls += created;
     this.onCommitted?.(batch);
     for (const write of writes) this.changes.emit('call', write.view satisfies CallView);
     this.changes.emit('batch', last);
@@ -168,6 +178,6 @@ export class CallProjector extends Projection {
   }
 
   private fresh(): Folded {
-    return { state: initialCallState(), revision: -1n };
+    return { state: initialCallState(), revision: NO_ROW };
   }
 }

@@ -4,6 +4,11 @@ import type { StorePosition } from '@tracker/event-store';
 export interface ProjectionStatus {
   readonly position?: StorePosition;
   readonly projectedEvents: number;
+  /**
+   * Calls in the read model, counted once when the projection starts and kept up to date by each
+   * commit, so that metrics never scan the calls (undefined until counted).
+   */
+  readonly calls?: number;
 }
 
 /**

@@ -52,7 +52,7 @@ export class StatusGauges {
     if (s.head) this.head.set(Number(s.head.commit));
     this.projectionPosition.set(Number(s.projection.position?.commit ?? 0n));
     this.projectionLag.set(s.projection.lag);
-    this.calls.set(s.projection.calls);
+    if (s.projection.calls !== undefined) this.calls.set(s.projection.calls);
     if (s.fanout) this.setFanout(s.fanout);
   }
 

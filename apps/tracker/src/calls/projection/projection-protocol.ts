@@ -18,6 +18,7 @@ export type FromProjection =
       readonly kind: 'status';
       readonly position?: string;
       readonly projectedEvents: number;
+      readonly calls?: number;
       /** The stored `created` times (ms) of the batch just committed, for the lag metric. */
       readonly createdMs?: readonly number[];
       /** The projection thread's Linux id (constant), for its CPU metric. */

@@ -83,6 +83,7 @@ export class ProjectionThread extends Projection {
         this.current = {
           position: message.position ? parsePosition(message.position) : undefined,
           projectedEvents: message.projectedEvents,
+          calls: message.calls,
         };
         this.osThreadId = message.osThreadId;
         if (message.createdMs?.length) this.onCommitted?.(message.createdMs);

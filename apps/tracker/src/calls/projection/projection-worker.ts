@@ -32,11 +32,12 @@ const main = async () => {
   let views: CallView[] = [];
   projector.changes.on('call', (view: CallView) => views.push(view));
   projector.changes.on('batch', () => {
-    const { position, projectedEvents } = projector.status;
+    const { position, projectedEvents, calls } = projector.status;
     send({
       kind: 'status',
       position: position && formatPosition(position),
       projectedEvents,
+      calls,
       createdMs,
       osThreadId,
     });
@@ -63,13 +64,14 @@ const main = async () => {
     }
   });
   const { position } = projector.status;
+  projector.start(); // counts the calls first
   send({
     kind: 'status',
     position: position && formatPosition(position),
     projectedEvents: 0,
+    calls: projector.status.calls,
     osThreadId,
   });
-  projector.start();
 };
 
 main().catch((error) => {
