@@ -1,6 +1,6 @@
 /**
- * The micro-benchmarks behind three hot-path choices, each next to what it replaced, in one
- * process (1 core): one-shot `crypto.hash` against a `Hash` object per call (notification keys,
+ * The micro-benchmarks behind the hot path's choices, each next to what it replaced, in one
+ * process (1 core): redaction and canonical JSON without per-member allocations, one-shot `crypto.hash` against a `Hash` object per call (notification keys,
  * UUIDv5 event ids), event rows read as arrays against libsql's row objects, and a new stream's
  * first read as a primary-key lookup on `streams` against an empty range scan on `events`.
  * Run: `npx ts-node --transpile-only -r tsconfig-paths/register bench/hot-path-micro.ts`.
@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { canonicalJson } from '@tracker/domain';
+import { canonicalJson, redactSecrets } from '@tracker/domain';
+import { firstCanonicalJson, firstRedactSecrets } from '@tracker/domain/testing';
 import { sha256Hex, uuidV5 } from '../libs/domain/src/kernel/hashing';
 import { EVENT_COLUMNS, SCHEMA } from '../libs/event-store/src/embedded/schema';
 
@@ -36,10 +37,25 @@ const report = (what: string, before: string, after: string, [old, now]: number[
       `(${((now / old - 1) * 100).toFixed(0)} %)\n`,
   );
 
-// Hashing: a notification's canonical JSON (its key), and an event id's name.
-const notification = canonicalJson(
-  JSON.parse(readFileSync(join(__dirname, '../test/fixtures/graph/answer-incoming.json'), 'utf8')),
+// Every notification is redacted, then written as canonical JSON and hashed (its key).
+const payload: unknown = JSON.parse(
+  readFileSync(join(__dirname, '../test/fixtures/graph/answer-incoming.json'), 'utf8'),
 );
+report(
+  'redacting a notification',
+  'entries and a path per member',
+  'paths only for secrets',
+  compare([() => firstRedactSecrets(payload), () => redactSecrets(payload)], 20_000),
+);
+report(
+  'canonical JSON of a notification',
+  'member arrays and joins',
+  'one string, insertion sort',
+  compare([() => firstCanonicalJson(payload), () => canonicalJson(payload)], 20_000),
+);
+
+// Hashing: a notification's canonical JSON (its key), and an event id's name.
+const notification = canonicalJson(payload);
 const NAMESPACE = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
 const name = `${randomUUID()}/notification/${'0123456789abcdef'.repeat(4)}/0`;
 report(

@@ -1,6 +1,33 @@
 import fc from 'fast-check';
 import { markRedacted } from './mark-redacted';
+import { firstRedactSecrets as reference } from '../testing/first-implementations';
 import { containsSecrets, redactSecrets } from './redact-secrets';
+
+/** JSON trees whose keys are often secrets (in any case), their parents, or need escaping. */
+const secretive = fc.letrec((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.array(tie('tree'), { maxLength: 3 }),
+    fc.dictionary(
+      fc.oneof(
+        fc.constantFrom(
+          'recordingAccessToken',
+          'RECORDRESOURCEACCESSTOKEN',
+          'incomingCallContext',
+          'meetingInfo',
+          'MeetingInfo',
+          'token',
+          'a/b',
+          'x~y',
+        ),
+        fc.string({ maxLength: 5 }),
+      ),
+      tie('tree'),
+      { maxKeys: 4 },
+    ),
+  ),
+})).tree;
 
 describe('redactSecrets', () => {
   it('removes both token members at any depth and in any key case, reporting their paths', () => {
@@ -60,6 +87,15 @@ describe('redactSecrets', () => {
         expect(redactSecrets(once)).toEqual({ redacted: once, removedPaths: [], secrets: {} });
         expect(containsSecrets(once)).toBe(false);
       }),
+    );
+  });
+
+  it('removes, reports and copies exactly as the first implementation did', () => {
+    fc.assert(
+      fc.property(secretive, (value) => {
+        expect(redactSecrets(value)).toEqual(reference(value));
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -33,26 +33,57 @@ export interface Redaction<T> {
   readonly secrets: Readonly<Record<string, unknown>>;
 }
 
+/** Where a member sits, kept as a chain and written out only for a secret (JSON Pointer). */
+interface Place {
+  readonly up: Place | undefined;
+  readonly key: string;
+}
+
+const pointer = (place: Place | undefined, key: string): string => {
+  let path = `/${escapePointer(key)}`;
+  for (let at = place; at; at = at.up) path = `/${escapePointer(at.key)}${path}`;
+  return path;
+};
+
 /** Deep-removes every secret member (any depth, any key case) and reports what it removed. */
 export const redactSecrets = <T>(payload: T): Redaction<T> => {
   const removedPaths: string[] = [];
   const secrets: Record<string, unknown> = {};
-  const walk = (value: unknown, path: string, parentKey = ''): unknown => {
-    if (Array.isArray(value)) return value.map((item, index) => walk(item, `${path}/${index}`));
-    if (typeof value !== 'object' || value === null) return value;
+  // Runs on every notification: no path string, entry pair or call per member unless it is needed.
+  const walk = (value: object, place: Place | undefined, parentKey: string): unknown => {
+    if (Array.isArray(value)) {
+      const copy = new Array<unknown>(value.length);
+      for (let index = 0; index < value.length; index += 1) {
+        const item: unknown = value[index];
+        copy[index] =
+          typeof item === 'object' && item !== null
+            ? walk(item, { up: place, key: String(index) }, '')
+            : item;
+      }
+      return copy;
+    }
     const copy: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) {
-      const memberPath = `${path}/${escapePointer(key)}`;
+    for (const key of Object.keys(value)) {
+      const member = (value as Record<string, unknown>)[key];
       if (isSecretKey(key, parentKey)) {
-        removedPaths.push(memberPath);
-        secrets[memberPath] = member;
+        const path = pointer(place, key);
+        removedPaths.push(path);
+        secrets[path] = member;
         continue;
       }
-      setOwn(copy, key, walk(member, memberPath, key));
+      setOwn(
+        copy,
+        key,
+        typeof member === 'object' && member !== null
+          ? walk(member, { up: place, key }, key)
+          : member,
+      );
     }
     return copy;
   };
-  const redacted = walk(payload, '') as T;
+  const redacted = (
+    typeof payload === 'object' && payload !== null ? walk(payload, undefined, '') : payload
+  ) as T;
   return { redacted, removedPaths: removedPaths.sort(), secrets };
 };
 

@@ -1,3 +1,4 @@
 export * from './decider-spec';
 export * from './fixtures';
 export * from './inputs';
+export * from './first-implementations';
