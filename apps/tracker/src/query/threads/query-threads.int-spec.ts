@@ -93,7 +93,7 @@ describe('QueryThreads', () => {
       ['query_2', 'number'],
     ]);
     store.close();
-  });
+  }, 30_000);
 
   it('answers ReadModelUnavailableError while it cannot open the read model, and serves once it can', async () => {
     const path = join(dir, 'read-model.db');
@@ -109,5 +109,5 @@ describe('QueryThreads', () => {
     writeReadModel(path).close();
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await expect(threads.getCall(CALL)).resolves.toMatchObject({ callId: CALL });
-  });
+  }, 30_000); // two threads start from the TypeScript sources here (seconds each)
 });

@@ -65,7 +65,6 @@ class QueryThread {
   private flush(): void {
     const queries = this.outbox;
     this.outbox = [];
-    // The thread may have ended since: its `exit` failed these queries already.
     if (queries.length > 0 && this.worker) {
       this.worker.postMessage({ kind: 'queries', queries } satisfies ToQueryThread);
     }
@@ -81,6 +80,7 @@ class QueryThread {
       this.endedAt = Date.now();
       this.osThreadId = undefined;
       if (!this.stopping) this.logger.error(`${this.name} ended (exit code ${code})`);
+      this.outbox = []; // failed with the rest
       this.failWaiting(`${this.name} ended`);
     });
     return worker;
