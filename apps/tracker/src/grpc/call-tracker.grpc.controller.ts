@@ -69,11 +69,16 @@ export class CallTrackerGrpcController {
     status?: string;
     context?: string;
   }): Promise<{ operations: OperationMessage[] }> {
-    const call = await this.requireCall(request.call_id);
-    const operations = await this.readModel.listOperations(call.callId, {
-      status: request.status || undefined,
-      context: request.context || undefined,
-    });
+    const id = requireId('call_id', request.call_id);
+    // Both reads at once (on two query threads when both are idle): the call only decides NOT_FOUND.
+    const [call, operations] = await Promise.all([
+      this.readModel.getCall(id),
+      this.readModel.listOperations(id, {
+        status: request.status || undefined,
+        context: request.context || undefined,
+      }),
+    ]);
+    if (!call) throw notFound(`no call ${request.call_id}`);
     return { operations: operations.map(toOperationMessage) };
   }
 
