@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI_BIN, CLI_BUILD_TIMEOUT_MS, ensureCliBuilt } from './support/cli-process';
 import { fixture } from './support/running-service';
-import { spawnService, waitReady } from './support/service-process';
+import { postJson, spawnService, waitReady } from './support/service-process';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildIfStale } = require('../scripts/build-if-stale') as {
@@ -133,11 +133,7 @@ describe('the built service (what npm start runs)', () => {
     );
     try {
       await waitReady(service, 60_000);
-      const post = await fetch(`${service.base}/api/calls`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fixture('graph/answer-incoming.json')),
-      });
+      const post = await postJson(service, '/api/calls', fixture('graph/answer-incoming.json'));
       expect(post.status).toBe(202);
       const deadline = Date.now() + 10_000;
       let call = await fetch(`${service.base}/api/calls/57DAB8B1894C409AB240BD8BEAE78896`);

@@ -9,6 +9,7 @@ import {
   freePort,
   getJson,
   metric,
+  postJson,
   ServiceProcess,
   spawnService,
   waitReady,
@@ -16,13 +17,14 @@ import {
 
 const CALL_IN_URL = '57DAB8B1894C409AB240BD8BEAE78896';
 
-/** tracker_thread_cpu_seconds of the query threads, added up (undefined: none in /metrics). */
+/** tracker_thread_cpu_seconds of the two query threads, added up (undefined: not both there). */
 const queryThreadsCpu = async (service: ServiceProcess): Promise<number | undefined> => {
-  const text = await (await fetch(`${service.base}/metrics`)).text();
-  const samples = [...text.matchAll(/^tracker_thread_cpu_seconds\{thread="query_\d+"\} (\S+)$/gm)];
-  return samples.length === 2
-    ? samples.reduce((sum, [, value]) => sum + Number(value), 0)
-    : undefined;
+  const [first, second] = await Promise.all(
+    ['query_1', 'query_2'].map((thread) =>
+      metric(service, `tracker_thread_cpu_seconds{thread="${thread}"}`),
+    ),
+  );
+  return first === undefined || second === undefined ? undefined : first + second;
 };
 
 describe('the service as a process', () => {
@@ -76,12 +78,9 @@ describe('the service as a process', () => {
       GRPC_PORT: grpcPort,
     });
     await waitReady(service, 30_000);
-    const post = await fetch(`${service.base}/api/calls`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(fixture('graph/answer-incoming.json')),
-    });
-    expect(post.status).toBe(202);
+    expect(
+      (await postJson(service, '/api/calls', fixture('graph/answer-incoming.json'))).status,
+    ).toBe(202);
     const call = await eventually(
       'the call in the read model',
       () => getJson(service, `/api/calls/${CALL_IN_URL}`),

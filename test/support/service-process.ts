@@ -143,14 +143,34 @@ export const getJson = async (
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 };
 
-/** One Prometheus sample of /metrics, or undefined when absent. */
+/**
+ * One Prometheus sample of /metrics, or undefined when absent; `name` as it is printed, labels
+ * included (`tracker_thread_cpu_seconds{thread="main"}`).
+ */
 export const metric = async (
   service: ServiceAddress,
   name: string,
 ): Promise<number | undefined> => {
   const response = await fetch(`${service.base}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(await response.text());
+  const literal = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^${literal} (\\S+)$`, 'm').exec(await response.text());
   return match ? Number(match[1]) : undefined;
+};
+
+/** POSTs `body` as JSON; the status and the parsed reply. */
+export const postJson = async (
+  service: ServiceAddress,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Json }> => {
+  const response = await fetch(`${service.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 };
 
 /** Polls `condition` until it holds; the error names `what` and the last value seen. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { foldCall, toCallView, toOperationViews } from '@tracker/domain';
 import {
   at,
@@ -82,12 +83,26 @@ describe('QueryThreads', () => {
     threads = new QueryThreads({ readModelPath: path }, 2, logger);
 
     const expected = await everyQuery(new InlineQueries(store));
-    // Several rounds at once, so both threads answer some.
+    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    // Several rounds at once: the queries of one loop turn are shared between the threads.
     const answers = await Promise.all([1, 2, 3].map(() => everyQuery(threads!)));
 
-    expect(expected[0]?.callId).toBe(CALL);
-    expect(expected[3].length).toBeGreaterThan(0);
+    // Not a comparison of nothing: each query finds what it names.
+    const [call, unknown, named, operations, completed, running, calls, terminated] = expected;
+    expect(call?.callId).toBe(CALL);
+    expect(unknown).toBeUndefined();
+    expect(named).toHaveLength(1);
+    expect(operations).toHaveLength(1);
+    expect(completed).toEqual(operations);
+    expect(running).toEqual([]);
+    expect(calls.map((view) => view.callId)).toEqual([CALL]);
+    expect(terminated).toEqual([]);
     for (const answer of answers) expect(answer).toEqual(expected);
+    // 24 queries asked in one turn: one message to each thread, each carrying its share.
+    const batches = posted.mock.calls.map(([message]) => message as { queries: unknown[] });
+    expect(new Set(posted.mock.contexts).size).toBe(2);
+    expect(batches.map((batch) => batch.queries.length)).toEqual([12, 12]);
+    posted.mockRestore();
     expect(threads.threadIds.map(([name, id]) => [name, typeof id()])).toEqual([
       ['query_1', 'number'],
       ['query_2', 'number'],
