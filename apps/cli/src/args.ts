@@ -57,6 +57,22 @@ export const stringFlag = (args: ParsedArgs, name: string): string | undefined =
   return typeof value === 'string' ? value : undefined;
 };
 
+/** A whole number within [min, max], or undefined when the option is absent. */
+export const integerFlag = (
+  args: ParsedArgs,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined => {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  }
+  return value;
+};
+
 export const expectPositionals = (
   args: ParsedArgs,
   count: number,

@@ -9,6 +9,7 @@ import {
   CliError,
   expectPositionals,
   FlagSpec,
+  integerFlag,
   ParsedArgs,
   parseArgs,
   parseInstant,
@@ -18,7 +19,7 @@ import {
 import { cliConfig, openStore } from './context';
 import { exportEvents, importEvents } from './commands/export-import';
 import { callIdArgument, readCall, renderTable, stateAt, timeline } from './commands/history';
-import { lockForRebuild, rebuild } from './commands/rebuild';
+import { defaultRebuildThreads, lockForRebuild, rebuild } from './rebuild/rebuild';
 import { parseFrom, republish } from './commands/republish';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -27,9 +28,11 @@ Commands:
   replay <callId> [--json]                     the call's timeline: one row per stored event with
                                                what arrived, what was decided and the call state after it
   state <callId> --at <ISO time>               the call and its operations as they stood at that time (JSON)
-  rebuild [--projection calls] [--force]       reset the read model and project the whole store again;
+  rebuild [--projection calls] [--force] [--threads N]
+                                               reset the read model and project the whole store again;
                                                refused (exit 2) while a service holds the read model,
-                                               unless --force
+                                               unless --force; an embedded store is folded on N threads
+                                               (default: one per core, up to 4; 0: in the main thread)
   republish --from <position|ISO time> [--call <callId>]
                                                publish stored events to Kafka again (needs KAFKA_BROKERS);
                                                the service publisher's progress does not move
@@ -79,8 +82,8 @@ const commands: Record<string, Command> = {
     },
   },
   rebuild: {
-    flags: { projection: true, force: false },
-    usage: 'rebuild [--projection calls] [--force]',
+    flags: { projection: true, force: false, threads: true },
+    usage: 'rebuild [--projection calls] [--force] [--threads N]',
     readsStore: true,
     async run(args, config, store) {
       expectPositionals(args, 0, this.usage);
@@ -90,7 +93,8 @@ const commands: Record<string, Command> = {
       const lock = lockForRebuild(config.readModelPath, args.flags.force === true, info);
       try {
         info(`rebuilding the read model at ${config.readModelPath}`);
-        const s = await rebuild(config, store);
+        const threads = integerFlag(args, 'threads', 0, 64) ?? defaultRebuildThreads();
+        const s = await rebuild(config, store, { threads });
         out(
           `rebuilt projection ${s.projection}: ${s.events} events, ${s.calls} calls in ${s.seconds.toFixed(2)} s (${s.eventsPerSecond} events/s)`,
         );

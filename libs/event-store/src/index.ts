@@ -6,3 +6,4 @@ export { isUnavailable as isSqliteUnavailable } from './embedded/sqlite-errors';
 export * from './esdb/esdb-event-store';
 export * from './subscription/batches';
 export * from './threads/thread-cpu';
+export * from './threads/start-thread';

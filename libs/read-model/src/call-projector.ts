@@ -5,9 +5,6 @@ import {
   DeadlineBounds,
   evolve,
   initialCallState,
-  nextDeadline,
-  toCallView,
-  toOperationViews,
 } from '@tracker/domain';
 import {
   batches,
@@ -20,6 +17,7 @@ import {
 import { CALLS_PROJECTION, CallWrite, ReadModelStore } from './read-model.store';
 import { CachedState, StateCache, toCallEvent } from '@tracker/call-stream';
 import { Projection, ProjectionStatus } from './projection';
+import { toCallWrite } from './call-rows';
 
 export interface ProjectorLogger {
   log(message: string): void;
@@ -144,16 +142,9 @@ export class CallProjector extends Projection {
         revision: event.revision,
       });
     }
-    const writes: CallWrite[] = [...touched.values()].map(({ state, revision }) => {
-      const due = nextDeadline(state, this.bounds);
-      return {
-        state,
-        revision,
-        view: toCallView(state),
-        operations: toOperationViews(state),
-        nextDeadline: due === undefined ? undefined : Date.parse(due),
-      };
-    });
+    const writes: CallWrite[] = [...touched.values()].map(({ state, revision }) =>
+      toCallWrite(state, revision, this.bounds),
+    );
     const last = batch[batch.length - 1].position;
     this.readModel.commit(CALLS_PROJECTION, writes, last);
     // Only now: a failed commit is retried from the checkpoint, against the states it left.

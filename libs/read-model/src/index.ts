@@ -4,3 +4,4 @@ export * from './read-model.store';
 export * from './read-model-lock';
 export * from './rebuild-target';
 export * from './read-model-queries';
+export * from './call-rows';

@@ -9,6 +9,7 @@ import {
   type OperationView,
 } from '@tracker/domain';
 import { formatPosition, parsePosition, StorePosition } from '@tracker/event-store';
+import { CallRows, toCallRows } from './call-rows';
 import { openSchema } from './schema';
 
 export const CALLS_PROJECTION = 'calls';
@@ -35,16 +36,6 @@ export interface ListCallsFilter {
   readonly after?: { readonly updatedAt: string; readonly callId: string };
   readonly limit: number;
 }
-
-/**
- * What a row keeps of a call's state for the projector to go on from: all of it but the keys of the
- * notifications seen, which only the write side needs (to recognise redeliveries) and which grow
- * with every notification of the call.
- */
-const projectorState = (state: CallState): CallState =>
-  Object.keys(state.seenNotificationKeys).length === 0
-    ? state
-    : { ...state, seenNotificationKeys: {} };
 
 /** A query of the views, by what it names. */
 export type ViewQuery =
@@ -162,27 +153,19 @@ export class ReadModelStore {
 
   /** Writes a batch of projected calls and the checkpoint it reaches, atomically. */
   commit(projection: string, writes: readonly CallWrite[], position: StorePosition): void {
+    this.commitRows(projection, writes.map(toCallRows), position);
+  }
+
+  /** `commit` with the calls already serialised (a rebuild's threads serialise them). */
+  commitRows(projection: string, calls: readonly CallRows[], position: StorePosition): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      for (const w of writes) {
-        this.stmt.upsertCall.run(
-          w.view.callId,
-          w.view.state,
-          w.view.source,
-          w.view.updatedAt,
-          w.nextDeadline ?? null,
-          JSON.stringify(w.view),
-        );
-        this.stmt.upsertFold.run(
-          w.view.callId,
-          Number(w.revision),
-          JSON.stringify(projectorState(w.state)),
-        );
-        for (const op of w.operations) {
-          this.stmt.upsertOperation.run(op.operationId, op.callId, op.status, JSON.stringify(op));
-          for (const id of [op.operationId, ...op.rawOperationIds]) {
-            this.stmt.addOperationId.run(idLookupKey(id), op.operationId);
-          }
+      for (const { view, fold, operations } of calls) {
+        this.stmt.upsertCall.run(...view);
+        this.stmt.upsertFold.run(view[0], ...fold);
+        for (const [operationId, callId, status, json, lookupKeys] of operations) {
+          this.stmt.upsertOperation.run(operationId, callId, status, json);
+          for (const key of lookupKeys) this.stmt.addOperationId.run(key, operationId);
         }
       }
       this.stmt.saveCheckpoint.run(projection, formatPosition(position));

@@ -191,6 +191,12 @@ export class EmbeddedEventStore implements EventStore {
         )
         .raw(),
       head: db.prepare('SELECT MAX(position) FROM events').raw(),
+      streamsByFirstEvent: db
+        .prepare(
+          `SELECT stream_id, MIN(position) AS first FROM events GROUP BY stream_id
+           HAVING first <= ? ORDER BY first`,
+        )
+        .raw(),
     };
   }
 
@@ -358,6 +364,21 @@ export class EmbeddedEventStore implements EventStore {
   /** Commit counters: appends per commit shows how well group commit is batching. */
   get stats(): Readonly<{ commits: number; appends: number; events: number }> {
     return { ...this.counters };
+  }
+
+  /**
+   * The streams with an event at or before `upTo`, in the order of their first event, so that
+   * whoever reads them one by one walks the file roughly front to back (the events of the calls
+   * going on at one time lie near each other).
+   */
+  streamIdsByFirstEvent(upTo: StorePosition): string[] {
+    this.assertOpen();
+    try {
+      const rows = this.stmt.streamsByFirstEvent.all(Number(upTo.commit)) as Array<[string]>;
+      return rows.map(([streamId]) => streamId);
+    } catch (error) {
+      throw this.failed(error);
+    }
   }
 
   async headPosition(): Promise<StorePosition | undefined> {

@@ -4,7 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { EventStore, parsePosition } from '@tracker/event-store';
 import { Projection, ProjectionStatus } from '@tracker/read-model';
 import { AppendWake } from '../../threads/append-wake';
-import { startThread } from '../../threads/start-thread';
+import { startThread } from '@tracker/event-store';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
 export interface ProjectionThreadLogger {

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type { EventStore } from '@tracker/event-store';
 import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
 import { AppendWake } from '../../threads/append-wake';
-import { startThread } from '../../threads/start-thread';
+import { startThread } from '@tracker/event-store';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
 const STOP_TIMEOUT_MS = 10_000;

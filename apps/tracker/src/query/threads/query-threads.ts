@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { ReadModelQueries, ReadModelUnavailableError, ViewQuery } from '@tracker/read-model';
-import { startThread } from '../../threads/start-thread';
+import { startThread } from '@tracker/event-store';
 import type {
   FromQueryThread,
   NumberedQuery,

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { profilingExecArgv } from '@tracker/event-store';
+import { profilingExecArgv } from './thread-cpu';
 
 /**
  * Starts the worker thread whose entry is `entry` + this file's extension: `.ts` from source

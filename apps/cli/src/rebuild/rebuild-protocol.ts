@@ -1,0 +1,29 @@
+import type { DeadlineBounds } from '@tracker/domain';
+import type { CallRows } from '@tracker/read-model';
+
+/** What a fold thread of a rebuild is given: its share of the streams, all up to one position. */
+export interface FoldThreadData {
+  readonly storePath: string;
+  /** The store's head when the rebuild began (`commit` as a decimal string): nothing after it. */
+  readonly upTo: string;
+  readonly streamIds: readonly string[];
+  readonly bounds: DeadlineBounds;
+  /** Calls per message to the writer. */
+  readonly callsPerMessage: number;
+}
+
+export type FromFoldThread =
+  | { readonly type: 'rows'; readonly calls: readonly CallRows[]; readonly events: number }
+  | { readonly type: 'done' }
+  | { readonly type: 'failed'; readonly message: string };
+
+/** The writer has committed one message's rows: the thread may have one more in flight. */
+export interface ToFoldThread {
+  readonly type: 'written';
+}
+
+/**
+ * Messages a fold thread may have sent and not yet seen written: enough to keep the writer busy
+ * while the thread folds the next calls, few enough that a slow disk does not fill the memory.
+ */
+export const MESSAGES_IN_FLIGHT = 2;

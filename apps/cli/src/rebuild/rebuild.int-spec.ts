@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'libsql';
+import { callStreamName, deadlineBounds } from '@tracker/domain';
+import {
+  at,
+  callNotification,
+  graphCommand,
+  history,
+  operationNotification,
+  participant,
+  roster,
+} from '@tracker/domain/testing';
+import { EmbeddedEventStore, NO_STREAM, RecordedEvent } from '@tracker/event-store';
+import { toEventData } from '@tracker/call-stream';
+import { CallProjector, CALLS_PROJECTION, ReadModelStore } from '@tracker/read-model';
+import { cliConfig } from '../context';
+import { rebuild } from './rebuild';
+import { rebuildInThreads } from './rebuild-threads';
+
+const CALLS = 24;
+const callIdOf = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+const urlIdOf = (i: number) => callIdOf(i).replace(/-/g, '').toUpperCase();
+
+/** A call that rings, is answered, gets two participants and an operation, and (some) ends. */
+const callHistory = (i: number) => {
+  const callId = urlIdOf(i);
+  return history(
+    graphCommand(callNotification('establishing', { callId }), at(i)),
+    graphCommand(callNotification('established', { callId }), at(i + 1)),
+    graphCommand(roster([participant('a'), participant(`b${i}`)], { callId }), at(i + 2)),
+    graphCommand(
+      operationNotification(
+        { '@odata.type': '#microsoft.graph.playPromptOperation', status: 'completed' },
+        { callId, operationId: `op-${i}` },
+      ),
+      at(i + 3),
+    ),
+    ...(i % 3 === 0 ? [graphCommand(callNotification('terminated', { callId }), at(i + 4))] : []),
+  );
+};
+
+/** Every row of every table of a read model, in key order. */
+const tables = (path: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return Object.fromEntries(
+      ['call_views', 'call_folds', 'operations', 'operation_ids', 'checkpoints'].map((table) => [
+        table,
+        db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).raw().all(),
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+};
+
+describe('rebuild on fold threads (embedded store)', () => {
+  let dir: string;
+  let storePath: string;
+  let store: EmbeddedEventStore;
+  const configFor = (readModel: string) =>
+    cliConfig({ STORE_PATH: storePath, READ_MODEL_PATH: join(dir, readModel) });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rebuild-threads-'));
+    storePath = join(dir, 'events.db');
+    store = EmbeddedEventStore.open({ path: storePath });
+    // One event at a time, call after call: each call's events lie far apart in the file.
+    const histories = Array.from({ length: CALLS }, (_, i) => callHistory(i));
+    const longest = Math.max(...histories.map((h) => h.length));
+    for (let revision = 0; revision < longest; revision++) {
+      for (let i = 0; i < CALLS; i++) {
+        const event = histories[i][revision];
+        if (!event) continue;
+        await store.appendToStream(
+          callStreamName(callIdOf(i)),
+          [toEventData(event)],
+          revision === 0 ? NO_STREAM : BigInt(revision - 1),
+        );
+      }
+    }
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes exactly the read model that folding $all in order writes, on 1, 2 and 3 threads', async () => {
+    const inOrder = await rebuild(configFor('in-order.db'), store, { threads: 0 });
+    const expected = tables(join(dir, 'in-order.db'));
+    expect(inOrder.calls).toBe(CALLS);
+    expect(expected.operations.length).toBe(CALLS);
+    expect(expected.operation_ids.length).toBeGreaterThanOrEqual(CALLS);
+    for (const threads of [1, 2, 3]) {
+      const summary = await rebuild(configFor(`threads-${threads}.db`), store, { threads });
+      expect(summary).toMatchObject({ events: inOrder.events, calls: CALLS });
+      expect(tables(join(dir, `threads-${threads}.db`))).toEqual(expected);
+    }
+  }, 120_000);
+
+  it('folds nothing stored after the position it was given', async () => {
+    const all: RecordedEvent[] = [];
+    for await (const event of store.readAll()) all.push(event);
+    const upTo = all[Math.floor(all.length * 0.6)].position;
+    const bounds = deadlineBounds();
+
+    const byProjector = new ReadModelStore(join(dir, 'projector-upto.db'));
+    const projector = new CallProjector(store, byProjector, bounds, {
+      log: () => undefined,
+      warn: () => undefined,
+    });
+    projector.apply(all.filter((e) => e.position.commit <= upTo.commit));
+    // The projector's checkpoint is the last event it folded: the same position.
+    byProjector.close();
+
+    const inThreads = new ReadModelStore(join(dir, 'threads-upto.db'));
+    const events = await rebuildInThreads({
+      store,
+      storePath,
+      target: inThreads,
+      bounds,
+      upTo,
+      threads: 2,
+      onEvents: () => undefined,
+      callsPerMessage: 5, // several messages per thread, so the flow control is used
+    });
+    inThreads.close();
+    expect(events).toBe(all.filter((e) => e.position.commit <= upTo.commit).length);
+    expect(tables(join(dir, 'threads-upto.db'))).toEqual(tables(join(dir, 'projector-upto.db')));
+  }, 60_000);
+
+  it('fails when a thread cannot read an event, and leaves the old read model as it was', async () => {
+    const readModelPath = join(dir, 'kept.db');
+    await rebuild(configFor('kept.db'), store, { threads: 0 });
+    const before = tables(readModelPath);
+    const broken = join(dir, 'broken-events.db');
+    await store.close();
+    const raw = new Database(storePath);
+    raw.exec(`VACUUM INTO '${broken}'`);
+    raw.close();
+    store = EmbeddedEventStore.open({ path: storePath });
+    const damage = new Database(broken);
+    damage.prepare('UPDATE events SET data = ? WHERE position = 7').run('{not json');
+    damage.close();
+    const brokenStore = EmbeddedEventStore.open({ path: broken });
+    try {
+      await expect(
+        rebuild(cliConfig({ STORE_PATH: broken, READ_MODEL_PATH: readModelPath }), brokenStore, {
+          threads: 2,
+        }),
+      ).rejects.toThrow(/a rebuild thread failed: .*JSON/);
+    } finally {
+      await brokenStore.close();
+    }
+    expect(tables(readModelPath)).toEqual(before);
+    expect(before.checkpoints).toEqual([[CALLS_PROJECTION, expect.any(String)]]);
+  }, 60_000);
+});
