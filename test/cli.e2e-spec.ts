@@ -142,18 +142,23 @@ describe('the SRE command line (child processes on a real embedded store)', () =
 
   it('rebuild resets the read model and projects the whole store into it', async () => {
     // twice: the second run starts from a full read model and must end with the same counts
-    expect((await cli(['rebuild'], env)).code).toBe(0);
-    const run = await cli(['rebuild', '--projection', 'calls'], env);
+    const inOrder = await cli(['rebuild', '--threads', '0'], env);
+    expect(inOrder).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/folded in order\)$/m),
+    });
+    const run = await cli(['rebuild', '--projection', 'calls', '--threads', '1'], env);
     expect(run.code).toBe(0);
     // Nothing holds the read model: nothing to warn about.
     expect(run.stderr).not.toMatch(/warning|stop the service|holds the read model/);
     const match =
-      /^rebuilt projection calls: (\d+) events, (\d+) calls in [\d.]+ s \((\d+) events\/s\)$/.exec(
+      /^rebuilt projection calls: (\d+) events, (\d+) calls in [\d.]+ s \((\d+) events\/s, (\d+) fold threads\)$/.exec(
         run.stdout.trim(),
       );
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBe(total);
     expect(Number(match![2])).toBe(2);
+    expect(Number(match![4])).toBe(1);
 
     const readModel = new ReadModelStore(env.READ_MODEL_PATH);
     const store = EmbeddedEventStore.open({ path: env.STORE_PATH });
@@ -173,6 +178,11 @@ describe('the SRE command line (child processes on a real embedded store)', () =
 
     const unknown = await cli(['rebuild', '--projection', 'nope'], env);
     expect(unknown.code).toBe(2);
+    const badThreads = await cli(['rebuild', '--threads', 'many'], env);
+    expect(badThreads).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--threads must be a whole number from 0 to 64 \(got "many"\)/),
+    });
   }, 60_000);
 
   it('rebuild refuses (exit 2) while a service holds the read model, unless --force; a SIGKILLed service holds nothing', async () => {

@@ -20,6 +20,8 @@ export interface RebuildSummary {
   readonly calls: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
+  /** Fold threads used; 0 when `$all` was folded in order on the main thread. */
+  readonly foldThreads: number;
 }
 
 const quiet = { log: () => undefined, warn: () => undefined };
@@ -78,6 +80,7 @@ export const rebuild = async (
     const started = process.hrtime.bigint();
     const bar = progressBar('rebuild calls', await headTotal(store));
     let events = 0;
+    let foldThreads = 0;
     try {
       const inThreads =
         options.threads > 0 &&
@@ -86,6 +89,7 @@ export const rebuild = async (
       const head = inThreads ? await store.headPosition() : undefined;
       if (inThreads && head !== undefined) {
         target.store.reset();
+        foldThreads = options.threads;
         events = await rebuildInThreads({
           store,
           storePath: config.store.path,
@@ -120,6 +124,7 @@ export const rebuild = async (
       calls,
       seconds: Math.round(seconds * 1000) / 1000,
       eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events,
+      foldThreads,
     };
   } finally {
     if (!finished) target.abandon();
