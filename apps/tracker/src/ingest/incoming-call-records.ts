@@ -5,28 +5,31 @@ import {
   type ParsedNotification,
   type ParseResult,
 } from '@tracker/domain';
-import { ReadModelStore } from '@tracker/read-model';
+import { ReadModelQueries } from '@tracker/read-model';
 
 /**
  * Keeps the record an Event Grid `IncomingCall` started (under the call's correlation id) in step
  * with the connection that answered it: a connection's call notification whose correlation id
  * names such a record, still open, is recorded there too. The record is looked up in the read
  * model, which follows the store within milliseconds; answering a call takes longer than that.
+ * The lookups go through the read model's queries (query threads by default), so a read that waits
+ * for the disk does not hold up the event loop that acknowledges webhooks.
  */
 @Injectable()
 export class IncomingCallRecords {
-  constructor(private readonly readModel: ReadModelStore) {}
+  constructor(private readonly readModel: ReadModelQueries) {}
 
-  withRecords(result: ParseResult): ParseResult {
+  async withRecords(result: ParseResult): Promise<ParseResult> {
     if (!result.ok) return result;
-    return { ...result, notifications: result.notifications.flatMap((item) => this.with(item)) };
+    const expanded = await Promise.all(result.notifications.map((item) => this.with(item)));
+    return { ...result, notifications: expanded.flat() };
   }
 
-  private with(item: ParsedNotification): ParsedNotification[] {
+  private async with(item: ParsedNotification): Promise<ParsedNotification[]> {
     const { notification } = item;
     const recordId = incomingCallRecordOf(notification);
     if (recordId === undefined || notification.type !== 'call') return [item];
-    const record = this.readModel.getCall(recordId);
+    const record = await this.readModel.getCall(recordId);
     if (!record || record.source !== 'acs' || record.direction !== 'incoming' || record.final) {
       return [item];
     }

@@ -183,7 +183,7 @@ export class IngestController {
     body: unknown,
     reply: FastifyReply,
   ): Promise<IngestReply | EventGridValidationReply> {
-    const result = this.incomingCalls.withRecords(parseAcsEvents(body));
+    const result = await this.incomingCalls.withRecords(parseAcsEvents(body));
     const stored = await this.ingest(result);
     const code = result.ok
       ? result.skipped.find((item) => item.validationCode !== undefined)?.validationCode
