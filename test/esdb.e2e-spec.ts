@@ -243,6 +243,26 @@ describe('the service on EventStoreDB (protocol test server)', () => {
       body: { accepted: 0, duplicates: 1 },
     });
     expect((await getJson(service, '/health/ready')).status).toBe(503);
+    // Reading a history reads the store: 503 on REST, UNAVAILABLE on gRPC (GrpcFaultFilter on the
+    // controller; Nest alone answers UNKNOWN), nothing of the client's error in either.
+    const historyPath = `/api/calls/${calls[0].callId}/history`;
+    const restHistory = await fetch(`${service.base}${historyPath}`);
+    expect(restHistory.status).toBe(503);
+    expect(restHistory.headers.get('retry-after')).toEqual(expect.any(String));
+    const tracker: Client = new loaded.comms.tracker.v1.CallTracker(
+      running.grpcAddress,
+      grpc.credentials.createInsecure(),
+    );
+    try {
+      const refused = await unary(tracker, 'GetCallHistory', { call_id: calls[0].callId }).then(
+        () => undefined,
+        (error: grpc.ServiceError) => error,
+      );
+      expect(refused).toMatchObject({ code: grpc.status.UNAVAILABLE });
+      expect(refused!.details).not.toMatch(/esdb|eventstore|grpc|ECONNREFUSED|at /i);
+    } finally {
+      tracker.close();
+    }
     // every refusal under load was a 503, none a 500, none a hang
     expect(ledger.failed).toEqual([]);
     expect(ledger.rejected.length).toBeGreaterThan(0);
