@@ -751,7 +751,7 @@ const rebuildWithCli = async (storePath: string, readModelPath: string, threads?
     { STORE_PATH: storePath, READ_MODEL_PATH: readModelPath },
   );
   const m =
-    /rebuilt projection calls: (\d+) events, (\d+) calls in ([\d.]+) s \((\d+) events\/s, (\d+ fold threads|folded in order)\)/.exec(
+    /rebuilt projection calls: (\d+) events, (\d+) calls in ([\d.]+) s \((\d+) events\/s, (\d+ fold threads?|folded in order)\)/.exec(
       r.stdout,
     );
   if (r.code !== 0 || !m)

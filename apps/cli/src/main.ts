@@ -96,7 +96,7 @@ const commands: Record<string, Command> = {
         const threads = integerFlag(args, 'threads', 0, 64) ?? defaultRebuildThreads();
         const s = await rebuild(config, store, { threads });
         out(
-          `rebuilt projection ${s.projection}: ${s.events} events, ${s.calls} calls in ${s.seconds.toFixed(2)} s (${s.eventsPerSecond} events/s, ${s.foldThreads > 0 ? `${s.foldThreads} fold threads` : 'folded in order'})`,
+          `rebuilt projection ${s.projection}: ${s.events} events, ${s.calls} calls in ${s.seconds.toFixed(2)} s (${s.eventsPerSecond} events/s, ${s.foldThreads === 0 ? 'folded in order' : `${s.foldThreads} fold thread${s.foldThreads === 1 ? '' : 's'}`})`,
         );
       } finally {
         lock?.release();
