@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type { DeadlineBounds } from '@tracker/domain';
 import { EmbeddedEventStore, startThread, StorePosition } from '@tracker/event-store';
 import { CALLS_PROJECTION, ReadModelStore } from '@tracker/read-model';
+import { CliError } from '../args';
 import { FoldThreadData, FromFoldThread, ToFoldThread } from './rebuild-protocol';
 
 export interface RebuildThreadsOptions {
@@ -22,8 +23,9 @@ export interface RebuildThreadsOptions {
  * The rebuild of an embedded store on `threads` fold threads, with this thread as the one writer
  * of the new read model. The streams are dealt out in the order of their first event, so each
  * thread walks the file front to back and each has about as many calls; each call is read, folded
- * and written once. Resolves with the events folded; rejects on the first thread that fails (the
- * others are stopped).
+ * and written once. Resolves with the events read; rejects on the first thread that fails (the
+ * others are stopped). An operation id that two calls share (only if a platform reuses one) ends up
+ * with whichever call was written last: in store order in the in-order fold, in commit order here.
  */
 export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<number> => {
   const { store, target, upTo, threads } = options;
@@ -73,7 +75,7 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
               if (--running === 0) resolve();
               return;
             case 'failed':
-              fail(new Error(`a rebuild thread failed: ${message.message}`));
+              fail(new CliError(`a rebuild thread failed: ${message.message}`));
               return;
             default: {
               const unknown: never = message;
@@ -81,15 +83,19 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
             }
           }
         });
-        worker.on('error', (error) => fail(new Error(`a rebuild thread failed: ${error.message}`)));
+        worker.on('error', (error) =>
+          fail(new CliError(`a rebuild thread failed: ${error.message}`)),
+        );
         worker.on('exit', (code) => {
           if (!done && !failed)
-            fail(new Error(`a rebuild thread exited (code ${code}) before it finished`));
+            fail(new CliError(`a rebuild thread exited (code ${code}) before it finished`));
         });
       }
     });
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+  // Also when no thread had a call to write (a store of other streams only).
+  target.commitRows(CALLS_PROJECTION, [], upTo);
   return events;
 };

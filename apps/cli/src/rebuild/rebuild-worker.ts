@@ -44,21 +44,28 @@ const run = async () => {
   };
   try {
     for (const streamId of data.streamIds) {
-      if (callIdFromStreamName(streamId) === undefined) continue;
-      const stream = (await store.readStream(streamId)).filter((e) => e.position.commit <= upTo);
-      if (stream.length === 0) continue;
-      const state = evolveAll(stream.map(toCallEvent));
-      const revision = stream[stream.length - 1].revision;
-      calls.push(toCallRows(toCallWrite(state, revision, data.bounds)));
-      events += stream.length;
+      try {
+        const stream = (await store.readStream(streamId)).filter((e) => e.position.commit <= upTo);
+        events += stream.length;
+        // Other streams (an import may bring any) are counted, as the in-order fold counts them,
+        // and not projected.
+        if (stream.length === 0 || callIdFromStreamName(streamId) === undefined) continue;
+        const state = evolveAll(stream.map(toCallEvent));
+        const revision = stream[stream.length - 1].revision;
+        calls.push(toCallRows(toCallWrite(state, revision, data.bounds)));
+      } catch (error) {
+        throw new Error(`stream ${streamId}: ${(error as Error)?.message ?? String(error)}`, {
+          cause: error,
+        });
+      }
       if (calls.length >= data.callsPerMessage) await flush();
     }
-    if (calls.length > 0) await flush();
-    // The writer handles messages in order: by the time it reads this, every row is written.
-    send({ type: 'done' });
+    if (calls.length > 0 || events > 0) await flush();
   } finally {
     await store.close();
   }
+  // The writer handles messages in order: by the time it reads this, every row is written.
+  send({ type: 'done' });
 };
 
 run().catch((error: Error) => send({ type: 'failed', message: error?.message ?? String(error) }));

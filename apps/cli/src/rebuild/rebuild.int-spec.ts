@@ -81,6 +81,17 @@ describe('rebuild on fold threads (embedded store)', () => {
         );
       }
     }
+    // A stream that is not a call's (an import may bring any): counted, not projected.
+    await store.appendToStream(
+      'audit-1',
+      [1, 2, 3].map((n) => ({
+        id: `00000000-0000-4000-9000-00000000000${n}`,
+        type: 'Noted',
+        data: { n },
+        metadata: {},
+      })),
+      NO_STREAM,
+    );
   });
   afterAll(async () => {
     await store.close();
@@ -88,9 +99,17 @@ describe('rebuild on fold threads (embedded store)', () => {
   });
 
   it('writes exactly the read model that folding $all in order writes, on 1, 2 and 3 threads', async () => {
-    const inOrder = await rebuild(configFor('in-order.db'), store, { threads: 0 });
+    // Batches of 7 events and 2 folded states kept: calls span batches, their states are evicted
+    // and read back from the rows, as in a store far larger than one batch.
+    const inOrder = await rebuild(configFor('in-order.db'), store, {
+      threads: 0,
+      inOrder: { batchSize: 7, cachedCalls: 2 },
+    });
     const expected = tables(join(dir, 'in-order.db'));
     expect(inOrder.calls).toBe(CALLS);
+    let stored = 0;
+    for await (const _ of store.readAll()) stored += 1;
+    expect(inOrder.events).toBe(stored);
     expect(expected.operations.length).toBe(CALLS);
     expect(expected.operation_ids.length).toBeGreaterThanOrEqual(CALLS);
     for (const threads of [1, 2, 3]) {
@@ -131,6 +150,32 @@ describe('rebuild on fold threads (embedded store)', () => {
     expect(tables(join(dir, 'threads-upto.db'))).toEqual(tables(join(dir, 'projector-upto.db')));
   }, 60_000);
 
+  it('rejects with the error of the writer when it cannot write', async () => {
+    const target = new ReadModelStore(join(dir, 'failing-writer.db'));
+    let writes = 0;
+    const commitRows = target.commitRows.bind(target);
+    target.commitRows = (...args) => {
+      if (++writes === 2) throw new Error('disk I/O error');
+      commitRows(...args);
+    };
+    try {
+      await expect(
+        rebuildInThreads({
+          store,
+          storePath,
+          target,
+          bounds: deadlineBounds(),
+          upTo: (await store.headPosition())!,
+          threads: 2,
+          onEvents: () => undefined,
+          callsPerMessage: 2,
+        }),
+      ).rejects.toThrow('disk I/O error');
+    } finally {
+      target.close();
+    }
+  }, 60_000);
+
   it('fails when a thread cannot read an event, and leaves the old read model as it was', async () => {
     const readModelPath = join(dir, 'kept.db');
     await rebuild(configFor('kept.db'), store, { threads: 0 });
@@ -150,7 +195,7 @@ describe('rebuild on fold threads (embedded store)', () => {
         rebuild(cliConfig({ STORE_PATH: broken, READ_MODEL_PATH: readModelPath }), brokenStore, {
           threads: 2,
         }),
-      ).rejects.toThrow(/a rebuild thread failed: .*JSON/);
+      ).rejects.toThrow(/a rebuild thread failed: stream call-[0-9a-f-]+: .*JSON/);
     } finally {
       await brokenStore.close();
     }

@@ -54,10 +54,13 @@ export interface RebuildOptions {
    * rebuild always reads `$all` in order here).
    */
   readonly threads: number;
+  /**
+   * The in-order fold's batch of events and the folded states it keeps between batches (5,000
+   * each: batches of 500 and 25,000 were slower). Tests make them small, so that calls span
+   * batches and their states are evicted and read back.
+   */
+  readonly inOrder?: { readonly batchSize: number; readonly cachedCalls: number };
 }
-
-/** Events per batch of the in-order fold (batches of 500 and 25,000 were slower). */
-const IN_ORDER_BATCH = 5000;
 
 /**
  * One fold thread per core: on 2 cores the 1.7 M-event bench store took 50,421 events/s on one,
@@ -92,25 +95,28 @@ export const rebuild = async (
         options.threads > 0 &&
         store instanceof EmbeddedEventStore &&
         config.store.kind === 'embedded';
-      const head = inThreads ? await store.headPosition() : undefined;
-      if (inThreads && head !== undefined) {
+      if (inThreads) {
         foldThreads = options.threads;
-        events = await rebuildInThreads({
-          store,
-          storePath: config.store.path,
-          target: target.store,
-          bounds,
-          upTo: head,
-          threads: options.threads,
-          onEvents: (n) => bar.increment(n),
-        });
+        const head = await store.headPosition(); // none: an empty store, an empty read model
+        if (head !== undefined)
+          events = await rebuildInThreads({
+            store,
+            storePath: config.store.path,
+            target: target.store,
+            bounds,
+            upTo: head,
+            threads: options.threads,
+            onEvents: (n) => bar.increment(n),
+          });
       } else {
-        const projector = new CallProjector(store, target.store, bounds, quiet, {
-          // ~4 KB each: more than the calls going on at once in a busy store; more costs memory.
+        const { batchSize, cachedCalls } = options.inOrder ?? {
+          batchSize: 5000,
           cachedCalls: 5000,
-        });
+        };
+        // ~4 KB per folded state: more than the calls going on at once in a busy store.
+        const projector = new CallProjector(store, target.store, bounds, quiet, { cachedCalls });
         projector.reset();
-        for await (const batch of chunks(store.readAll(), IN_ORDER_BATCH)) {
+        for await (const batch of chunks(store.readAll(), batchSize)) {
           projector.apply(batch);
           events += batch.length;
           bar.increment(batch.length);
