@@ -244,7 +244,7 @@ describe('the service on EventStoreDB (protocol test server)', () => {
     });
     expect((await getJson(service, '/health/ready')).status).toBe(503);
     // Reading a history reads the store: 503 on REST, UNAVAILABLE on gRPC (GrpcFaultFilter on the
-    // controller; Nest alone answers UNKNOWN), nothing of the client's error in either.
+    // controller; Nest alone answers UNKNOWN), with its own words, nothing of the client's error.
     const historyPath = `/api/calls/${calls[0].callId}/history`;
     const restHistory = await fetch(`${service.base}${historyPath}`);
     expect(restHistory.status).toBe(503);
@@ -258,8 +258,10 @@ describe('the service on EventStoreDB (protocol test server)', () => {
         () => undefined,
         (error: grpc.ServiceError) => error,
       );
-      expect(refused).toMatchObject({ code: grpc.status.UNAVAILABLE });
-      expect(refused!.details).not.toMatch(/esdb|eventstore|grpc|ECONNREFUSED|at /i);
+      expect(refused).toMatchObject({
+        code: grpc.status.UNAVAILABLE,
+        details: 'the event store is unavailable; retry later',
+      });
     } finally {
       tracker.close();
     }

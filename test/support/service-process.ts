@@ -134,13 +134,18 @@ export type ServiceAddress = Pick<ServiceProcess, 'name' | 'base'>;
 /** A reply body as parsed JSON, loosely typed for assertions. */
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The status and the parsed body (undefined when empty) of a JSON reply. */
+const jsonReply = async (response: Response): Promise<{ status: number; body: Json }> => {
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+};
+
 export const getJson = async (
   service: ServiceAddress,
   path: string,
 ): Promise<{ status: number; body: Json }> => {
   const response = await fetch(`${service.base}${path}`, { signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return jsonReply(response);
 };
 
 /**
@@ -169,8 +174,7 @@ export const postJson = async (
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return jsonReply(response);
 };
 
 /** Polls `condition` until it holds; the error names `what` and the last value seen. */

@@ -106,7 +106,7 @@ describe('rebuild on fold threads (embedded store)', () => {
       inOrder: { batchSize: 7, cachedCalls: 2 },
     });
     const expected = tables(join(dir, 'in-order.db'));
-    expect(inOrder.calls).toBe(CALLS);
+    expect(inOrder).toMatchObject({ calls: CALLS, foldThreads: 0 });
     let stored = 0;
     for await (const _ of store.readAll()) stored += 1;
     expect(inOrder.events).toBe(stored);
@@ -114,7 +114,7 @@ describe('rebuild on fold threads (embedded store)', () => {
     expect(expected.operation_ids.length).toBeGreaterThanOrEqual(CALLS);
     for (const threads of [1, 2, 3]) {
       const summary = await rebuild(configFor(`threads-${threads}.db`), store, { threads });
-      expect(summary).toMatchObject({ events: inOrder.events, calls: CALLS });
+      expect(summary).toMatchObject({ events: inOrder.events, calls: CALLS, foldThreads: threads });
       expect(tables(join(dir, `threads-${threads}.db`))).toEqual(expected);
     }
   }, 120_000);
