@@ -534,6 +534,8 @@ interface LagRun {
   readonly statuses: Record<string, number>;
   /** With `other` split: the broker's JVM (when it runs here) and this process's consumer. */
   readonly cores: Cores & { readonly broker?: number; readonly benchConsumer?: number };
+  /** The publisher's Kafka transactions per second while the load ran (warm-up included). */
+  readonly transactionsPerSecond: number;
 }
 
 /** The lag targets of the sweep: p50 and p99 bounds (ms) at each rate (notifications/s). */
@@ -586,6 +588,10 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     // "other" split: the broker's JVM, and this process (it runs the read-committed consumer).
     const brokerCpu = brokerPid === undefined ? undefined : new ProcessCpu(brokerPid);
     const benchCpu = new ProcessCpu('self');
+    const transactions = async () =>
+      (await service.metrics()).tracker_fanout_transactions_total ?? 0;
+    const transactionsBefore = await transactions();
+    const loadStarted = nowMs();
     const open = await loadgen.call<OpenResult>('httpOpen', {
       port: service.httpPort,
       path: '/api/calls',
@@ -605,6 +611,10 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       broker: brokerCpu?.stop(),
       benchConsumer: benchCpu.stop(),
     };
+    const transactionsPerSecond = round(
+      ((await transactions()) - transactionsBefore) / ((nowMs() - loadStarted) / 1000),
+      1,
+    );
     if (busy(cores))
       warnings.push(`fan-out lag @${rate}/s: other processes used ${cores.other} cores`);
     const acks = open.acks ?? [];
@@ -625,7 +635,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     }
     const lagMs = lag.summary();
     say(
-      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'})`,
+      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'}), ${transactionsPerSecond} transactions/s`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);
@@ -636,6 +646,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       ingestLatencyMs: open.latencyMs,
       statuses: open.statuses,
       cores,
+      transactionsPerSecond,
     };
   };
   const holds = (r: LagRun) => r.notSeen === 0 && r.lagMs.p99 < LAG_CEILING_P99_MS;

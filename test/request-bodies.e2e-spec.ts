@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { fixture, RunningService, startService } from './support/running-service';
 
 /**
@@ -42,6 +43,12 @@ describe('request bodies: JSON in UTF-8, stored as sent', () => {
     const [head, tail] = text.split('__');
     return Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]);
   };
+
+  it("binds each body's parse without Node 20's deprecated accessor (16 µs a request)", () => {
+    // The service (createApp) installs the lean bind; Fastify binds one function per body.
+    const bound = new AsyncResource('probe').bind(() => 1);
+    expect(Object.getOwnPropertyDescriptor(bound, 'asyncResource')).toBeUndefined();
+  });
 
   it('refuses bytes that are not UTF-8 inside a string, naming the member (JSON Pointer)', async () => {
     const text = graphBody('bodies-utf8', '"ab__"');

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { grpcOptions } from './grpc/grpc-options';
 import { JSON_MEDIA_TYPES, parseJsonBody, unsupportedMediaType } from './http/json-body';
+import { useLeanAsyncBind } from './http/lean-async-bind';
 import { ProblemFilter } from './http/problem.filter';
 import { RedactingLogger } from './logging/redacting-logger';
 import { instrumentHttp } from './metrics/http-metrics';
@@ -19,6 +20,7 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
  * the OpenAPI document on /openapi.json (page: /docs).
  */
 export const createApp = async (config: AppConfig): Promise<NestFastifyApplication> => {
+  useLeanAsyncBind();
   const metrics = new TrackerMetrics();
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, metrics),
