@@ -1,7 +1,8 @@
 /**
  * The micro-benchmarks behind the hot path's choices, each next to what it replaced, in one
  * process (1 core): redaction and canonical JSON without per-member allocations, one-shot `crypto.hash` against a `Hash` object per call (notification keys,
- * UUIDv5 event ids), event rows read as arrays against libsql's row objects, and a new stream's
+ * UUIDv5 event ids), a long call's notification keys as a KeySet against an object copied per
+ * notification, event rows read as arrays against libsql's row objects, and a new stream's
  * first read as a primary-key lookup on `streams` against an empty range scan on `events`.
  * Run: `npx ts-node --transpile-only -r tsconfig-paths/register bench/hot-path-micro.ts`.
  */
@@ -10,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { canonicalJson, redactSecrets } from '@tracker/domain';
+import { canonicalJson, KeySet, redactSecrets } from '@tracker/domain';
 import { firstCanonicalJson, firstRedactSecrets } from '@tracker/domain/testing';
 import { sha256Hex, uuidV5 } from '../libs/domain/src/kernel/hashing';
 import { EVENT_COLUMNS, SCHEMA } from '../libs/event-store/src/embedded/schema';
@@ -92,6 +93,24 @@ report(
   'one-shot',
   compare([() => uuidV5WithHashObject(name, NAMESPACE), () => uuidV5(name, NAMESPACE)], 20_000),
 );
+
+// A long call's notification keys: the state after its n-th notification, as an object copied per
+// notification and as a KeySet (each state is kept, so neither may change the one before).
+for (const calls of [10, 100, 1_000, 3_000]) {
+  const keys = Array.from({ length: calls }, (_, i) => `graph:${sha256Hex(String(i))}`);
+  const asObject = Object.fromEntries(keys.map((key) => [key, true as const]));
+  const asSet = keys.reduce((set, key) => set.with(key), KeySet.empty);
+  let n = 0;
+  report(
+    `the key of notification ${calls + 1} of a call`,
+    'object spread',
+    'KeySet',
+    compare(
+      [() => ({ ...asObject, [`graph:new-${n++}`]: true }), () => asSet.with(`graph:new-${n++}`)],
+      calls >= 1_000 ? 200 : 5_000,
+    ),
+  );
+}
 
 // Reads: a file with the store's schema and 20,000 events of 1 KB in 2,500 streams.
 const dir = mkdtempSync(join(tmpdir(), 'hot-path-micro-'));

@@ -112,7 +112,13 @@ export {
 } from './events/call-event';
 
 // State, decider
-export { initialCallState, type CallMarks, type CallState } from './state/call-state';
+export {
+  callStateFromJson,
+  initialCallState,
+  type CallMarks,
+  type CallState,
+} from './state/call-state';
+export { KeySet } from './kernel/key-set';
 export type { OperationRecording, OperationState } from './operations/operation-state';
 export type { ParticipantState } from './participants/participant-state';
 export type { ContentSharingState } from './content-sharing/content-sharing-state';

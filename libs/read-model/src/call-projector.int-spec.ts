@@ -6,6 +6,7 @@ import {
   CallView,
   deadlineBounds,
   foldCall,
+  KeySet,
   toCallView,
   toOperationViews,
 } from '@tracker/domain';
@@ -70,7 +71,7 @@ describe('CallProjector', () => {
     const state = foldCall(callEvents());
     return {
       // Rows keep no notification keys: only the write side needs them.
-      state: { ...state, seenNotificationKeys: {} },
+      state: { ...state, seenNotificationKeys: KeySet.empty },
       view: toCallView(state),
       operations: toOperationViews(state),
     };

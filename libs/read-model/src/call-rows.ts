@@ -2,6 +2,7 @@ import {
   CallState,
   DeadlineBounds,
   idLookupKey,
+  KeySet,
   nextDeadline,
   toCallView,
   toOperationViews,
@@ -35,9 +36,7 @@ export interface CallRows {
  * with every notification of the call.
  */
 const projectorState = (state: CallState): CallState =>
-  Object.keys(state.seenNotificationKeys).length === 0
-    ? state
-    : { ...state, seenNotificationKeys: {} };
+  state.seenNotificationKeys.size === 0 ? state : { ...state, seenNotificationKeys: KeySet.empty };
 
 /** The one place a folded call becomes what the read model stores of it. */
 export const toCallWrite = (

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
+import { KeySet } from '@tracker/domain';
 import { ReadModelStore } from './read-model.store';
 
 /** The first layout: views and folded states in one WITHOUT ROWID table. */
@@ -36,7 +37,7 @@ describe('ReadModelStore over a file of the first layout', () => {
       expect(store.folded('c1')).toEqual({
         callId: 'c1',
         revision: 4n,
-        folded: { callId: 'c1', marker: 'folded' },
+        folded: { callId: 'c1', marker: 'folded', seenNotificationKeys: KeySet.empty },
       });
       expect(store.checkpoint('calls')).toEqual({ commit: 12n, prepare: 12n });
       expect(store.dueCalls(1714557600000, 10)).toEqual(['c1']);

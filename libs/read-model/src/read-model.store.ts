@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
 import {
+  callStateFromJson,
   canonicalId,
   idLookupKey,
   type CallState,
@@ -148,7 +149,9 @@ export class ReadModelStore {
 
   folded(callId: string): CallRow | undefined {
     const row = this.stmt.folded.get(callId) as [number, string] | undefined;
-    return row ? { callId, revision: BigInt(row[0]), folded: JSON.parse(row[1]) } : undefined;
+    return row
+      ? { callId, revision: BigInt(row[0]), folded: callStateFromJson(JSON.parse(row[1])) }
+      : undefined;
   }
 
   /** Writes a batch of projected calls and the checkpoint it reaches, atomically. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallState, CallView } from '@tracker/domain';
+import { KeySet, type CallState, type CallView } from '@tracker/domain';
 import { CALLS_PROJECTION, ReadModelStore } from './read-model.store';
 import { RebuildTarget } from './rebuild-target';
 
@@ -10,7 +10,7 @@ const write = (store: ReadModelStore, callId: string, commit: bigint) =>
     CALLS_PROJECTION,
     [
       {
-        state: { seenNotificationKeys: {} } as unknown as CallState,
+        state: { seenNotificationKeys: KeySet.empty } as unknown as CallState,
         revision: 0n,
         view: { callId, state: 'established' } as unknown as CallView,
         operations: [],

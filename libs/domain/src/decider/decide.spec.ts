@@ -3,7 +3,7 @@ import { eventIdFor } from '../keys/event-id';
 import { parseGraphNotifications } from '../notifications/graph/parse-graph-notifications';
 import { fixture } from '../testing/fixtures';
 import { given, history } from '../testing/decider-spec';
-import { at, CALL, callNotification, graphCommand } from '../testing/inputs';
+import { at, CALL, callNotification, graphCommand, participant, roster } from '../testing/inputs';
 import { initialCallState } from '../state/call-state';
 import { decide } from './decide';
 import { evolveAll, foldCall } from './evolve';
@@ -58,6 +58,25 @@ describe('decide', () => {
     expect(decide(established, state).length).toBeGreaterThan(0);
   });
 
+  it('still knows every notification of a long call, each state as it was', () => {
+    const rosters = Array.from({ length: 600 }, (_, i) =>
+      graphCommand(roster([participant(`p${i}`)]), at(i + 1)),
+    );
+    const states = [foldCall(history(incoming()))];
+    for (const command of rosters) {
+      const before = states[states.length - 1];
+      expect(isDuplicate(command, before)).toBe(false);
+      states.push(evolveAll(decide(command, before), before));
+    }
+    const last = states[states.length - 1];
+    expect(last.seenNotificationKeys.size).toBe(601);
+    for (const command of [incoming(700), ...rosters])
+      expect(isDuplicate(command, last)).toBe(true);
+    // The state after the 300th roster knows it and none after it.
+    expect(isDuplicate(rosters[299], states[300])).toBe(true);
+    expect(isDuplicate(rosters[300], states[300])).toBe(false);
+  });
+
   it('copies the protected secrets into the receipt untouched, keeping the payload redacted', () => {
     const result = parseGraphNotifications(fixture('graph/recordresponse-completed.json'));
     if (!result.ok) throw new Error('fixture must parse');
@@ -94,7 +113,7 @@ describe('decide', () => {
       lastActivityAt: at(2),
       updatedAt: at(2),
     });
-    expect(Object.keys(state.seenNotificationKeys)).toHaveLength(2);
+    expect(state.seenNotificationKeys.size).toBe(2);
   });
 
   it('starts an empty stream from the first notification', () => {

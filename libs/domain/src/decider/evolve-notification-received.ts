@@ -20,11 +20,10 @@ export const evolveNotificationReceived = (
     callId: state.callId === '' ? data.callId : state.callId,
     rawCallIds: sortedUnion(state.rawCallIds, data.rawCallId),
     platform: state.platform ?? data.platform,
-    seenNotificationKeys: {
-      ...state.seenNotificationKeys,
-      [data.notificationKey]: true,
-      ...(data.source === 'acs' ? { [acsEventKey(data.payload)]: true } : {}),
-    },
+    seenNotificationKeys:
+      data.source === 'acs'
+        ? state.seenNotificationKeys.with(data.notificationKey).with(acsEventKey(data.payload))
+        : state.seenNotificationKeys.with(data.notificationKey),
     createdAt: earliest(state.createdAt, data.receivedAt),
     lastActivityAt: latest(state.lastActivityAt, data.receivedAt),
     ...(sequence === undefined

@@ -1,5 +1,4 @@
 import type { CallCommand } from '../commands/commands';
-import { own } from '../kernel/records';
 import type { CallState } from '../state/call-state';
 
 /**
@@ -8,4 +7,4 @@ import type { CallState } from '../state/call-state';
  */
 export const isDuplicate = (command: CallCommand, state: CallState): boolean =>
   command.type !== 'CheckDeadlines' &&
-  own(state.seenNotificationKeys, command.data.notification.key) === true;
+  state.seenNotificationKeys.has(command.data.notification.key);

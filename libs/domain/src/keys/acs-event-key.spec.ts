@@ -55,7 +55,7 @@ describe('ACS dedupe: source + id + type, or the content when there is no id', (
       receipt.metadata.callId,
       at(0),
     );
-    expect(foldCall(legacy).seenNotificationKeys).toHaveProperty([acsEventKey(started)], true);
+    expect(foldCall(legacy).seenNotificationKeys.has(acsEventKey(started))).toBe(true);
     given(legacy)
       .when(acsCommand([started], at(9)))
       .thenNothing();

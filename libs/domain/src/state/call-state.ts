@@ -1,3 +1,4 @@
+import { KeySet } from '../kernel/key-set';
 import type { CallDetails } from '../call/call-details';
 import { NO_STATE_RANK, type CallStateValue } from '../call/call-states';
 import type { ContentSharingState } from '../content-sharing/content-sharing-state';
@@ -44,7 +45,7 @@ export interface CallState {
   readonly recording?: CallRecordingState;
   readonly marks: CallMarks;
   /** Keys of the notifications already recorded: a redelivery decides nothing. */
-  readonly seenNotificationKeys: Readonly<Record<string, true>>;
+  readonly seenNotificationKeys: KeySet;
   readonly createdAt?: Instant;
   readonly updatedAt?: Instant;
   readonly lastActivityAt?: Instant;
@@ -61,6 +62,15 @@ export const initialCallState = (): CallState => ({
   participants: {},
   contentSharingSessions: {},
   marks: {},
-  seenNotificationKeys: {},
+  seenNotificationKeys: KeySet.empty,
   version: 0,
 });
+
+/**
+ * A state as `JSON.stringify` wrote it, usable again: the notification keys come back as a KeySet
+ * (the rest of a state is plain JSON already).
+ */
+export const callStateFromJson = (json: unknown): CallState => {
+  const state = json as CallState & { seenNotificationKeys?: unknown };
+  return { ...state, seenNotificationKeys: KeySet.fromJson(state.seenNotificationKeys) };
+};
