@@ -536,6 +536,8 @@ interface LagRun {
   readonly cores: Cores & { readonly broker?: number; readonly benchConsumer?: number };
   /** The publisher's Kafka transactions per second while the load ran (warm-up included). */
   readonly transactionsPerSecond: number;
+  /** The service's cores by thread over the same time (see `threadSplit`). */
+  readonly threadCores: Record<string, number>;
 }
 
 /** The lag targets of the sweep: p50 and p99 bounds (ms) at each rate (notifications/s). */
@@ -591,6 +593,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     const transactions = async () =>
       (await service.metrics()).tracker_fanout_transactions_total ?? 0;
     const transactionsBefore = await transactions();
+    const threadsBefore = await service.threadCpuSeconds();
     const loadStarted = nowMs();
     const open = await loadgen.call<OpenResult>('httpOpen', {
       port: service.httpPort,
@@ -611,8 +614,15 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       broker: brokerCpu?.stop(),
       benchConsumer: benchCpu.stop(),
     };
+    const loadSeconds = (nowMs() - loadStarted) / 1000;
+    const threadCores = threadSplit(
+      threadsBefore,
+      await service.threadCpuSeconds(),
+      loadSeconds,
+      cores.server,
+    );
     const transactionsPerSecond = round(
-      ((await transactions()) - transactionsBefore) / ((nowMs() - loadStarted) / 1000),
+      ((await transactions()) - transactionsBefore) / loadSeconds,
       1,
     );
     if (busy(cores))
@@ -635,7 +645,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     }
     const lagMs = lag.summary();
     say(
-      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'}), ${transactionsPerSecond} transactions/s`,
+      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'}), ${transactionsPerSecond} transactions/s; service threads ${JSON.stringify(threadCores)}`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);
@@ -647,6 +657,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       statuses: open.statuses,
       cores,
       transactionsPerSecond,
+      threadCores,
     };
   };
   const holds = (r: LagRun) => r.notSeen === 0 && r.lagMs.p99 < LAG_CEILING_P99_MS;
