@@ -536,6 +536,7 @@ interface LagRun {
   readonly cores: Cores & { readonly broker?: number; readonly benchConsumer?: number };
   /** The publisher's Kafka transactions per second while the load ran (warm-up included). */
   readonly transactionsPerSecond: number;
+  readonly eventsPerTransaction: number;
   /** The service's cores by thread over the same time (see `threadSplit`). */
   readonly threadCores: Record<string, number>;
 }
@@ -590,11 +591,17 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     // "other" split: the broker's JVM, and this process (it runs the read-committed consumer).
     const brokerCpu = brokerPid === undefined ? undefined : new ProcessCpu(brokerPid);
     const benchCpu = new ProcessCpu('self');
-    const transactions = async () =>
-      (await service.metrics()).tracker_fanout_transactions_total ?? 0;
-    const transactionsBefore = await transactions();
-    const threadsBefore = await service.threadCpuSeconds();
-    const loadStarted = nowMs();
+    // The publisher's counters and the threads' CPU over the same window as the load.
+    const publisher = async () => {
+      const m = await service.metrics();
+      return {
+        transactions: m.tracker_fanout_transactions_total ?? 0,
+        events: m.tracker_fanout_published_events_total ?? 0,
+        threads: await service.threadCpuSeconds(),
+        at: nowMs(),
+      };
+    };
+    const before = await publisher();
     const open = await loadgen.call<OpenResult>('httpOpen', {
       port: service.httpPort,
       path: '/api/calls',
@@ -614,15 +621,14 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       broker: brokerCpu?.stop(),
       benchConsumer: benchCpu.stop(),
     };
-    const loadSeconds = (nowMs() - loadStarted) / 1000;
-    const threadCores = threadSplit(
-      threadsBefore,
-      await service.threadCpuSeconds(),
-      loadSeconds,
-      cores.server,
-    );
-    const transactionsPerSecond = round(
-      ((await transactions()) - transactionsBefore) / loadSeconds,
+    const after = await publisher();
+    const loadSeconds = (after.at - before.at) / 1000;
+    const threadCores = threadSplit(before.threads, after.threads, loadSeconds, cores.server);
+    const transactions = after.transactions - before.transactions;
+    const transactionsPerSecond = round(transactions / loadSeconds, 1);
+    // Stored events per transaction (a notification stores 2–3): what a batch carried.
+    const eventsPerTransaction = round(
+      (after.events - before.events) / Math.max(1, transactions),
       1,
     );
     if (busy(cores))
@@ -645,7 +651,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     }
     const lagMs = lag.summary();
     say(
-      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'}), ${transactionsPerSecond} transactions/s; service threads ${JSON.stringify(threadCores)}`,
+      `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'}), ${transactionsPerSecond} transactions/s of ${eventsPerTransaction} events each; service threads ${JSON.stringify(threadCores)}`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);
@@ -657,6 +663,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       statuses: open.statuses,
       cores,
       transactionsPerSecond,
+      eventsPerTransaction,
       threadCores,
     };
   };

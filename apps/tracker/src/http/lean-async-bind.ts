@@ -1,5 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 
+type Bindable = (this: unknown, ...args: unknown[]) => unknown;
+type Bind = (this: AsyncResource, fn: Bindable, thisArg?: unknown) => Bindable;
+
 /**
  * Node 20's `AsyncResource#bind` gives every bound function a deprecated `asyncResource` accessor
  * (DEP0172), made of two fresh `util.deprecate` wrappers: about 16 µs per bind on this machine,
@@ -7,38 +10,36 @@ import { AsyncResource } from 'node:async_hooks';
  * (`ContentTypeParser.run`), so every webhook paid it on the event loop that answers HTTP (2–4 %
  * of that loop's busy time in a profile of the bench's ingest phase).
  *
- * This replaces `bind` with the same binding (the resource's async scope, `this` and `length` as
- * Node keeps them) minus the deprecated accessor, only on a Node whose bound functions still have
- * it. Nothing in this service or its dependencies reads that accessor.
+ * This replaces `bind` with `leanBind` (the resource's async scope, `this` and `length` as Node
+ * keeps them, without the deprecated accessor), only on a Node whose bound functions still have
+ * the accessor. Nothing in this service or its dependencies reads it. Returns whether it did.
  */
-export const useLeanAsyncBind = (): void => {
-  const probe = new AsyncResource('lean-async-bind-probe').bind(() => undefined);
-  if (Object.getOwnPropertyDescriptor(probe, 'asyncResource')?.get === undefined) return;
+export const useLeanAsyncBind = (): boolean => {
+  const nodeBind = AsyncResource.prototype.bind as unknown as Bind;
+  const probe = nodeBind.call(new AsyncResource('lean-async-bind-probe'), () => undefined);
+  if (Object.getOwnPropertyDescriptor(probe, 'asyncResource')?.get === undefined) return false;
   Object.defineProperty(AsyncResource.prototype, 'bind', {
     configurable: true,
     writable: true,
-    value: leanBind,
+    value: leanBind(nodeBind),
   });
+  return true;
 };
 
-function leanBind<Fn extends (this: unknown, ...args: unknown[]) => unknown>(
-  this: AsyncResource,
-  fn: Fn,
-  thisArg?: unknown,
-): Fn {
-  if (typeof fn !== 'function') {
-    throw new TypeError(`The "fn" argument must be of type function. Received ${typeof fn}`);
-  }
-  const bound =
-    thisArg === undefined
-      ? passingThis(this, fn)
-      : (...args: unknown[]) => this.runInAsyncScope(fn, thisArg, ...args);
-  Object.defineProperty(bound, 'length', { configurable: true, value: fn.length });
-  return bound as Fn;
-}
+/** Node's bind without the accessor; whatever is not a function, Node's own bind refuses. */
+export const leanBind = (nodeBind: Bind): Bind =>
+  function bind(this: AsyncResource, fn: Bindable, thisArg?: unknown): Bindable {
+    if (typeof fn !== 'function') return nodeBind.call(this, fn, thisArg);
+    const bound =
+      thisArg === undefined
+        ? passingThis(this, fn)
+        : (...args: unknown[]) => this.runInAsyncScope(fn, thisArg, ...args);
+    Object.defineProperty(bound, 'length', { configurable: true, value: fn.length });
+    return bound;
+  };
 
 /** A bound function called as a method runs `fn` with that `this`, as Node's does. */
-const passingThis = (resource: AsyncResource, fn: (this: unknown, ...args: unknown[]) => unknown) =>
+const passingThis = (resource: AsyncResource, fn: Bindable) =>
   function (this: unknown, ...args: unknown[]) {
     return resource.runInAsyncScope(fn, this, ...args);
   };

@@ -79,6 +79,10 @@ describe('KeySet', () => {
       }),
     );
     expect(JSON.stringify(KeySet.empty)).toBe('{}');
+    // A key from the wire may be called __proto__: it stays a member, both ways.
+    const odd = KeySet.fromJson(JSON.parse('{"__proto__": true, "a": true}'));
+    expect(odd.size).toBe(2);
+    expect(KeySet.fromJson(JSON.parse(JSON.stringify(odd)))).toEqual(odd);
     expect(KeySet.fromJson(undefined)).toBe(KeySet.empty);
   });
 });
