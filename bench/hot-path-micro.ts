@@ -2,7 +2,8 @@
  * The micro-benchmarks behind the hot path's choices, each next to what it replaced, in one
  * process (1 core): redaction and canonical JSON without per-member allocations, one-shot `crypto.hash` against a `Hash` object per call (notification keys,
  * UUIDv5 event ids), a long call's notification keys as a KeySet against an object copied per
- * notification, event rows read as arrays against libsql's row objects, and a new stream's
+ * notification, Node 20's AsyncResource#bind against the lean bind, the domain work per notification
+ * stage by stage (no baseline: where the event loop's time goes), event rows read as arrays against libsql's row objects, and a new stream's
  * first read as a primary-key lookup on `streams` against an empty range scan on `events`.
  * Run: `npx ts-node --transpile-only -r tsconfig-paths/register bench/hot-path-micro.ts`.
  */
@@ -11,10 +12,25 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { canonicalJson, KeySet, redactSecrets } from '@tracker/domain';
+import { AsyncResource } from 'node:async_hooks';
+import {
+  canonicalJson,
+  decide,
+  evolve,
+  initialCallState,
+  isDuplicate,
+  KeySet,
+  parseGraphNotifications,
+  recordCommands,
+  redactSecrets,
+  type CallEvent,
+  type CallState,
+} from '@tracker/domain';
 import { firstCanonicalJson, firstRedactSecrets } from '@tracker/domain/testing';
 import { sha256Hex, uuidV5 } from '../libs/domain/src/kernel/hashing';
 import { EVENT_COLUMNS, SCHEMA } from '../libs/event-store/src/embedded/schema';
+import { leanBind } from '../apps/tracker/src/http/lean-async-bind';
+import { graphBatch, notification as benchNotification, STEPS_PER_CALL } from './lib/payloads';
 
 type Case = () => unknown;
 
@@ -112,6 +128,80 @@ for (const calls of [10, 100, 1_000, 3_000]) {
       calls >= 1_000 ? 200 : 5_000,
     ),
   );
+}
+
+// AsyncResource#bind as Fastify calls it once per request body: Node 20's (a deprecated accessor on
+// each bound function) and the service's lean bind. In a loop; a server also pays the garbage.
+const nodeBind = AsyncResource.prototype.bind as unknown as Parameters<typeof leanBind>[0];
+const lean = leanBind(nodeBind);
+const onDone = () => undefined;
+report(
+  'binding a body parser callback',
+  "Node 20's bind",
+  'lean bind',
+  compare(
+    [
+      () => nodeBind.call(new AsyncResource('content-type-parser:run'), onDone)(),
+      () => lean.call(new AsyncResource('content-type-parser:run'), onDone)(),
+    ],
+    20_000,
+  ),
+);
+
+// What the event loop's domain work costs per notification, stage by stage, on the bench's own
+// notifications (a 7-notification call; states kept per call as the write side keeps them).
+{
+  const N = 7 * 2_000;
+  const bodies = Array.from({ length: N }, (_, i) =>
+    JSON.stringify(
+      graphBatch([benchNotification(1, Math.floor(i / STEPS_PER_CALL), i % STEPS_PER_CALL, i + 1)]),
+    ),
+  );
+  const parsedBodies = bodies.map((body) => JSON.parse(body) as unknown);
+  const results = parsedBodies.map((body) => parseGraphNotifications(body));
+  const commands = results.map((result) => {
+    if (!result.ok) throw new Error('a bench notification must parse');
+    return recordCommands(result.notifications, new Date(), undefined);
+  });
+  const events: CallEvent[][] = [];
+  const states = new Map<string, CallState>();
+  const decideAll = (i: number) => {
+    const out: CallEvent[] = [];
+    for (const command of commands[i]) {
+      const callId = command.data.notification.callId;
+      let state = states.get(callId) ?? initialCallState();
+      if (isDuplicate(command, state)) continue;
+      for (const event of decide(command, state)) {
+        state = evolve(state, event);
+        out.push(event);
+      }
+      states.set(callId, state);
+    }
+    return out;
+  };
+  for (let i = 0; i < N; i += 1) events.push(decideAll(i));
+  let i = 0;
+  const next = () => (i = (i + 1) % N);
+  const stage = (what: string, run: () => unknown) => {
+    const [us] = compare([run], 2_000);
+    process.stdout.write(`a notification's ${what}: ${us.toFixed(2)} µs\n`);
+  };
+  stage('JSON.parse of the body', () => JSON.parse(bodies[next()]));
+  stage('domain parse (shape, limits, key, redaction)', () =>
+    parseGraphNotifications(parsedBodies[next()]),
+  );
+  i = N - 1; // the next is the first notification, with no state kept: nothing is a duplicate
+  stage('decide and evolve', () => {
+    const at = next();
+    if (at === 0) states.clear(); // each call starts again from its first notification
+    return decideAll(at);
+  });
+  stage('events serialised (data and metadata)', () => {
+    for (const event of events[next()]) {
+      JSON.stringify(event.data);
+      JSON.stringify(event.metadata);
+    }
+  });
 }
 
 // Reads: a file with the store's schema and 20,000 events of 1 KB in 2,500 streams.

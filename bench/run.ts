@@ -29,6 +29,7 @@ import {
   ProcessCpu,
   repoRoot,
   rssOf,
+  schedstatMsOf,
   ServiceProcess,
   sleep,
   buildForBench,
@@ -225,11 +226,15 @@ const measureIngest = async (
   open: OpenResult;
   cores: Record<string, Cores>;
   threadCores?: Record<string, number>;
+  eventLoop?: { readonly ranCores: number; readonly waitedCores: number };
 }> => {
   say(
     `${label}: closed loop, ${cfg.connections} connections, ${cfg.batch} notification(s) per request, ${cfg.warmupMs / 1000}+${cfg.durationMs / 1000} s`,
   );
   const threadsBefore = await threadCpu?.();
+  // The event loop's time on a core and time runnable but waiting for one: its CPU alone hides the
+  // waits when other threads take the cores.
+  const loopBefore = threadCpu && schedstatMsOf(pid);
   const threadsStarted = nowMs();
   const closedCpu = new CpuAccount(pid, loadgen.child.pid!);
   const closed = await loadgen.call<ClosedResult>('httpClosed', {
@@ -246,6 +251,15 @@ const measureIngest = async (
   });
   const closedCores = closedCpu.stop();
   const threadsAfter = await threadCpu?.();
+  const loopAfter = threadCpu && schedstatMsOf(pid);
+  const loopMs = nowMs() - threadsStarted;
+  const eventLoop =
+    loopBefore && loopAfter
+      ? {
+          ranCores: round((loopAfter.runMs - loopBefore.runMs) / loopMs),
+          waitedCores: round((loopAfter.waitMs - loopBefore.waitMs) / loopMs),
+        }
+      : undefined;
   const threadCores =
     threadsBefore &&
     threadsAfter &&
@@ -255,6 +269,10 @@ const measureIngest = async (
   );
   if (threadCores)
     say(`${label}: its threads at saturation (cores): ${JSON.stringify(threadCores)}`);
+  if (eventLoop)
+    say(
+      `${label}: its event loop at saturation ran ${eventLoop.ranCores} of the time and waited for a core ${eventLoop.waitedCores} (schedstat)`,
+    );
   const rate = Math.max(1, Math.floor(closed.requestsPerSecond / 2));
   say(
     `${label}: open loop at half of it, ${fmt(rate * cfg.batch)} notifications/s for ${cfg.durationMs / 1000} s`,
@@ -278,7 +296,13 @@ const measureIngest = async (
   say(
     `${label}: half load p50 ${ms(open.latencyMs.p50)} p99 ${ms(open.latencyMs.p99)} (achieved ${fmt(open.achievedNotificationsPerSecond)}/s, statuses ${JSON.stringify(open.statuses)}); cores used: ${coresText(openCores)}`,
   );
-  return { closed, open, cores: { saturation: closedCores, halfLoad: openCores }, threadCores };
+  return {
+    closed,
+    open,
+    cores: { saturation: closedCores, halfLoad: openCores },
+    threadCores,
+    eventLoop,
+  };
 };
 
 /**
@@ -386,6 +410,13 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
       value: Object.entries(svc.threadCores)
         .map(([thread, cores]) => `${thread} ${cores}`)
         .join(', '),
+    });
+  }
+  if (svc.eventLoop) {
+    row({
+      phase: 'ingest',
+      figure: 'event loop at saturation: ran / waited for a core',
+      value: `${svc.eventLoop.ranCores} / ${svc.eventLoop.waitedCores}`,
     });
   }
   // CPU per notification: the server's cores (its own process, all its threads) over its rate.

@@ -44,7 +44,7 @@ describe('request bodies: JSON in UTF-8, stored as sent', () => {
     return Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]);
   };
 
-  it("binds each body's parse without Node 20's deprecated accessor (16 µs a request)", () => {
+  it("binds each body's parse without Node 20's deprecated accessor", () => {
     // The service (createApp) installs the lean bind; Fastify binds one function per body.
     const bound = new AsyncResource('probe').bind(() => 1);
     expect(Object.getOwnPropertyDescriptor(bound, 'asyncResource')).toBeUndefined();

@@ -81,6 +81,27 @@ export const localBrokerPid = (brokers: string): number | undefined => {
 };
 
 /** CPU (cores) one process used between construction and `stop()`. */
+/**
+ * A thread's time on a CPU and time runnable but waiting for one, in ms (Linux
+ * /proc/<pid>/task/<tid>/schedstat: run ns, wait ns, slices). A process's main thread has tid = pid.
+ */
+export const schedstatMsOf = (
+  pid: number,
+  tid = pid,
+): { runMs: number; waitMs: number } | undefined => {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait)
+      ? { runMs: run / 1e6, waitMs: wait / 1e6 }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export class ProcessCpu {
   private readonly start = { wall: Date.now(), cpu: 0 };
 

@@ -14,7 +14,7 @@
  * replaces, members in hash order (`fromJson` reads that back).
  */
 export class KeySet implements Iterable<string> {
-  static readonly empty = new KeySet(emptyBranch(), 0);
+  static readonly empty = new KeySet({ kind: 'branch', bitmap: 0, slots: [] }, 0);
 
   private constructor(
     private readonly root: Branch,
@@ -64,10 +64,6 @@ interface Bucket {
 
 type Slot = string | Branch | Bucket;
 
-function emptyBranch(): Branch {
-  return { kind: 'branch', bitmap: 0, slots: [] };
-}
-
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 
@@ -96,12 +92,6 @@ const contains = (branch: Branch, key: string, hash: number, shift: number): boo
   return contains(slot, key, hash, shift + BITS);
 };
 
-const withSlot = (slots: readonly Slot[], index: number, slot: Slot): Slot[] => {
-  const copy = slots.slice();
-  copy[index] = slot;
-  return copy;
-};
-
 const insert = (branch: Branch, key: string, hash: number, shift: number): Branch => {
   const bit = 1 << ((hash >>> shift) & MASK);
   const index = popcount(branch.bitmap & (bit - 1));
@@ -122,7 +112,9 @@ const insert = (branch: Branch, key: string, hash: number, shift: number): Branc
     next = insert(slot, key, hash, shift + BITS);
     if (next === slot) return branch;
   }
-  return { kind: 'branch', bitmap: branch.bitmap, slots: withSlot(branch.slots, index, next) };
+  const slots = branch.slots.slice();
+  slots[index] = next;
+  return { kind: 'branch', bitmap: branch.bitmap, slots };
 };
 
 /**
