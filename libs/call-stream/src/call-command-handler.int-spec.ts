@@ -27,6 +27,20 @@ const life = (): RecordNotification[] => [
   graphCommand(fixture('graph/recordresponse-completed.json'), at(9)),
 ];
 
+/** The store, counting its stream reads. */
+const countingReads = (inner: EventStore) => {
+  const counting = { reads: 0, store: inner };
+  counting.store = Object.create(inner, {
+    readStream: {
+      value: (...args: Parameters<EventStore['readStream']>) => (
+        counting.reads++,
+        inner.readStream(...args)
+      ),
+    },
+  }) as EventStore;
+  return counting;
+};
+
 /** What a state looks like once stored and read back (undefined members drop out). */
 const asStored = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
@@ -87,28 +101,52 @@ describe('CallCommandHandler over the embedded store', () => {
     expect(writerFolder.handOverStats).toEqual({ hits: 0, misses: 1 });
   });
 
+  /** A call's life stored by one writer, and a reader of its own (as the Kafka mapper is). */
+  const storedLifeAndAReader = async () => {
+    await new CallCommandHandler(store, new CallStateFolder(store)).execute(CALL, life());
+    const counting = countingReads(store);
+    return { events: await stored(), counting, reader: new CallStateFolder(counting.store) };
+  };
+
+  it('a reader of the store in order (a catch-up) folds every state without reading a stream', async () => {
+    const { events, counting, reader } = await storedLifeAndAReader();
+
+    const states = [];
+    for (const event of events) states.push(asStored(await reader.after(event)));
+
+    expect(states).toEqual(
+      events.map((_, i) => asStored(foldCall(events.slice(0, i + 1).map(toCallEvent)))),
+    );
+    expect(counting.reads).toBe(0);
+    expect(reader.handOverStats).toEqual({ hits: 0, misses: events.length });
+  });
+
+  it('a reader that starts in the middle of a stream reads what came before, once', async () => {
+    const { events, counting, reader } = await storedLifeAndAReader();
+
+    const states = [];
+    for (const event of events.slice(2)) states.push(asStored(await reader.after(event)));
+
+    expect(states).toEqual(
+      events.slice(2).map((_, i) => asStored(foldCall(events.slice(0, i + 3).map(toCallEvent)))),
+    );
+    expect(counting.reads).toBe(1);
+  });
+
   it("a reader behind the writer does not replace the writer's newer state", async () => {
-    let reads = 0;
-    const counting = Object.create(store, {
-      readStream: {
-        value: (...args: Parameters<EventStore['readStream']>) => (
-          reads++,
-          store.readStream(...args)
-        ),
-      },
-    }) as EventStore;
-    const folder = new CallStateFolder(counting);
-    const handler = new CallCommandHandler(counting, folder);
+    const counting = countingReads(store);
+    const folder = new CallStateFolder(counting.store);
+    const handler = new CallCommandHandler(counting.store, folder);
     const [incoming, established, ...rest] = life();
     await handler.execute(CALL, [incoming, established]);
     const [firstEvent] = await stored();
 
     await folder.after(firstEvent); // behind: the writer is further on
-    reads = 0;
+    counting.reads = 0;
     const latest = await folder.latest(STREAM);
 
     expect(latest.revision).toBe((await stored()).at(-1)!.revision);
-    expect(reads).toBe(0); // the writer's own state, as it left it
+    expect(counting.reads).toBe(0); // the writer's own state, as it left it
     expect(await handler.execute(CALL, rest)).toMatchObject({ accepted: rest.length });
   });
 

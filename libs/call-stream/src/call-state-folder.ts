@@ -95,6 +95,11 @@ export class CallStateFolder {
     if (cached && cached.revision === event.revision - 1n) {
       return this.rememberIfNewer(event, evolve(cached.state, toCallEvent(event)));
     }
+    // A stream's first event needs no read: a catch-up meets one per call, and each read was a
+    // random lookup in the store (3 % of the publisher thread's catch-up time).
+    if (event.revision === 0n) {
+      return this.rememberIfNewer(event, evolve(initialCallState(), toCallEvent(event)));
+    }
     const upTo = await this.store.readStream(event.streamId, {
       maxCount: Number(event.revision) + 1,
     });
