@@ -266,6 +266,16 @@ export class ServiceProcess {
     return out;
   }
 
+  /** A histogram's cumulative bucket counts from /metrics, by upper bound (`le`, '+Inf' last). */
+  async histogramBuckets(name: string): Promise<Record<string, number>> {
+    const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) {
+      out[m[1]] = Number(m[2]);
+    }
+    return out;
+  }
+
   async metrics(): Promise<Record<string, number>> {
     const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
     const out: Record<string, number> = {};

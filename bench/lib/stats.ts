@@ -50,3 +50,28 @@ export const round = (x: number, digits = 2): number => {
 
 /** Absolute wall-clock time in ms with sub-ms resolution, comparable across processes. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/** What a Prometheus histogram counted between two readings of its cumulative buckets. */
+export interface HistogramWindow {
+  readonly count: number;
+  /** The smallest bucket bound holding half / 99 % of the observations ('+Inf' if none does). */
+  readonly p50AtMost: string;
+  readonly p99AtMost: string;
+  /** Share of the observations above each bound. */
+  readonly above: Record<string, number>;
+}
+
+export const histogramWindow = (
+  before: Record<string, number>,
+  after: Record<string, number>,
+): HistogramWindow => {
+  const bounds = Object.keys(after).sort(
+    (a, b) => (a === '+Inf' ? Infinity : Number(a)) - (b === '+Inf' ? Infinity : Number(b)),
+  );
+  const delta = (le: string) => (after[le] ?? 0) - (before[le] ?? 0);
+  const count = delta('+Inf');
+  const atMost = (q: number) => bounds.find((le) => delta(le) >= q * count) ?? '+Inf';
+  const above: Record<string, number> = {};
+  for (const le of bounds) if (le !== '+Inf') above[le] = count ? 1 - delta(le) / count : 0;
+  return { count, p50AtMost: atMost(0.5), p99AtMost: atMost(0.99), above };
+};
