@@ -35,11 +35,13 @@ import {
   buildForBench,
 } from './lib/procs';
 import {
+  bucketsIn,
   histogramWindow,
   HistogramWindow,
   LatencySummary,
   nowMs,
   round,
+  sampleIn,
   Samples,
 } from './lib/stats';
 
@@ -223,6 +225,51 @@ interface OpenResult {
   nextSeq: number;
 }
 
+const GC_KINDS = ['minor', 'major', 'incremental'] as const;
+
+interface HalfLoadDiagnosis {
+  /** The group commits (fsync included): a reply waits for its own. */
+  readonly commits: HistogramWindow;
+  /**
+   * The longest the event loop ran late over the run (prom-client's monitorEventLoopDelay, 10 ms
+   * resolution): its longest stall, whatever the cause (GC, a long task, no core free).
+   */
+  readonly eventLoopMaxDelayMs: number;
+  readonly gc: Record<
+    (typeof GC_KINDS)[number],
+    { count: number; totalMs: number; over10ms: number }
+  >;
+}
+
+/**
+ * What can hold up a request at half load, from two scrapes of the service's /metrics around the
+ * run: a slow group commit (a floor under every reply in it), the event loop running late (the
+ * first scrape resets prom-client's delay figures, so the second covers the run alone) and GC.
+ */
+const halfLoadDiagnosis = (before: string, after: string): HalfLoadDiagnosis => {
+  const commitName = 'tracker_store_commit_duration_seconds';
+  const gcName = 'nodejs_gc_duration_seconds';
+  const gc = {} as HalfLoadDiagnosis['gc'];
+  for (const kind of GC_KINDS) {
+    const having = `kind="${kind}"`;
+    const delta = (name: string) => sampleIn(after, name, having) - sampleIn(before, name, having);
+    const upTo10ms = histogramWindow(
+      bucketsIn(before, gcName, having),
+      bucketsIn(after, gcName, having),
+    );
+    gc[kind] = {
+      count: delta(`${gcName}_count`),
+      totalMs: round(delta(`${gcName}_sum`) * 1000, 1),
+      over10ms: Math.round((upTo10ms.above['0.01'] ?? 0) * upTo10ms.count),
+    };
+  }
+  return {
+    commits: histogramWindow(bucketsIn(before, commitName), bucketsIn(after, commitName)),
+    eventLoopMaxDelayMs: round(sampleIn(after, 'nodejs_eventloop_lag_max_seconds') * 1000, 1),
+    gc,
+  };
+};
+
 const measureIngest = async (
   loadgen: IpcClient,
   label: string,
@@ -231,15 +278,15 @@ const measureIngest = async (
   pid: number,
   /** The service's own split of its CPU by thread (the baseline has none). */
   threadCpu?: () => Promise<Record<string, number>>,
-  /** The service's group-commit durations (cumulative buckets), read around the half-load run. */
-  commitBuckets?: () => Promise<Record<string, number>>,
+  /** The service's /metrics, read around the half-load run (see `halfLoadDiagnosis`). */
+  metricsText?: () => Promise<string>,
 ): Promise<{
   closed: ClosedResult;
   open: OpenResult;
   cores: Record<string, Cores>;
   threadCores?: Record<string, number>;
   eventLoop?: { readonly ranCores: number; readonly waitedCores: number };
-  commitsAtHalfLoad?: HistogramWindow;
+  halfLoadDiagnosis?: HalfLoadDiagnosis;
 }> => {
   say(
     `${label}: closed loop, ${cfg.connections} connections, ${cfg.batch} notification(s) per request, ${cfg.warmupMs / 1000}+${cfg.durationMs / 1000} s`,
@@ -290,7 +337,7 @@ const measureIngest = async (
   say(
     `${label}: open loop at half of it, ${fmt(rate * cfg.batch)} notifications/s for ${cfg.durationMs / 1000} s`,
   );
-  const commitsBefore = await commitBuckets?.();
+  const metricsBefore = await metricsText?.();
   const openCpu = new CpuAccount(pid, loadgen.child.pid!);
   const open = await loadgen.call<OpenResult>('httpOpen', {
     port,
@@ -307,25 +354,28 @@ const measureIngest = async (
     maxConnections: 512,
   });
   const openCores = openCpu.stop();
-  const commitsAfter = await commitBuckets?.();
+  const metricsAfter = await metricsText?.();
   say(
     `${label}: half load p50 ${ms(open.latencyMs.p50)} p99 ${ms(open.latencyMs.p99)} (achieved ${fmt(open.achievedNotificationsPerSecond)}/s, statuses ${JSON.stringify(open.statuses)}); cores used: ${coresText(openCores)}`,
   );
-  // A reply waits for its group commit (fsync included): the commits' tail is a floor under the
-  // requests' tail that no CPU saved on the event loop lowers.
-  const commitsAtHalfLoad =
-    commitsBefore && commitsAfter ? histogramWindow(commitsBefore, commitsAfter) : undefined;
-  if (commitsAtHalfLoad)
+  const diagnosis =
+    metricsBefore && metricsAfter ? halfLoadDiagnosis(metricsBefore, metricsAfter) : undefined;
+  if (diagnosis) {
+    const { commits, eventLoopMaxDelayMs, gc } = diagnosis;
+    const gcText = Object.entries(gc)
+      .map(([kind, g]) => `${kind} ${g.count} (${g.totalMs} ms in all, ${g.over10ms} over 10 ms)`)
+      .join(', ');
     say(
-      `${label}: its group commits at half load: ${fmt(commitsAtHalfLoad.count)}, p50 ≤ ${boundMs(commitsAtHalfLoad.p50AtMost)}, p99 ≤ ${boundMs(commitsAtHalfLoad.p99AtMost)}; slower than 25 ms: ${pct1(commitsAtHalfLoad.above['0.025'] ?? 0)}, than 100 ms: ${pct1(commitsAtHalfLoad.above['0.1'] ?? 0)}`,
+      `${label}: at half load its group commits (${fmt(commits.count)}) took p50 ≤ ${boundMs(commits.p50AtMost)}, p99 ≤ ${boundMs(commits.p99AtMost)} (over 25 ms: ${pct1(commits.above['0.025'] ?? 0)}); its event loop's longest delay ${eventLoopMaxDelayMs} ms; GC pauses: ${gcText}`,
     );
+  }
   return {
     closed,
     open,
     cores: { saturation: closedCores, halfLoad: openCores },
     threadCores,
     eventLoop,
-    commitsAtHalfLoad,
+    halfLoadDiagnosis: diagnosis,
   };
 };
 
@@ -372,7 +422,7 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
     runId + 2,
     service.pid,
     () => service.threadCpuSeconds(),
-    () => service.histogramBuckets('tracker_store_commit_duration_seconds'),
+    () => service.metricsText(),
   );
   const after = await service.metrics();
   const commits = after.tracker_store_commits_total - before.tracker_store_commits_total;
@@ -428,13 +478,21 @@ const phaseIngest = async (loadgen: IpcClient, storePath: string, readModelPath:
     value: `${svc.cores.saturation.server} / ${svc.cores.saturation.loadGenerator} / ${svc.cores.saturation.other}`,
     baseline: `${base.cores.saturation.server} / ${base.cores.saturation.loadGenerator} / ${base.cores.saturation.other}`,
   });
-  if (svc.commitsAtHalfLoad) {
-    const c = svc.commitsAtHalfLoad;
+  if (svc.halfLoadDiagnosis) {
+    const { commits, eventLoopMaxDelayMs, gc } = svc.halfLoadDiagnosis;
     row({
       phase: 'ingest',
-      figure: 'group commits at half load: p50 / p99 (bucket bound)',
-      value: `≤ ${boundMs(c.p50AtMost)} / ≤ ${boundMs(c.p99AtMost)}`,
-      baseline: `${fmt(c.count)} commits, ${pct1(c.above['0.025'] ?? 0)} > 25 ms`,
+      figure: 'half load: group commits p50 / p99 (bucket bound)',
+      value: `≤ ${boundMs(commits.p50AtMost)} / ≤ ${boundMs(commits.p99AtMost)}`,
+      baseline: `${fmt(commits.count)} commits, ${pct1(commits.above['0.025'] ?? 0)} > 25 ms`,
+    });
+    row({
+      phase: 'ingest',
+      figure: "half load: the event loop's longest delay; GC pauses > 10 ms",
+      value: ms(eventLoopMaxDelayMs),
+      baseline: Object.entries(gc)
+        .map(([kind, g]) => `${kind} ${g.over10ms}`)
+        .join(', '),
     });
   }
   if (svc.threadCores) {

@@ -266,18 +266,13 @@ export class ServiceProcess {
     return out;
   }
 
-  /** A histogram's cumulative bucket counts from /metrics, by upper bound (`le`, '+Inf' last). */
-  async histogramBuckets(name: string): Promise<Record<string, number>> {
-    const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
-    const out: Record<string, number> = {};
-    for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) {
-      out[m[1]] = Number(m[2]);
-    }
-    return out;
+  /** /metrics as the service writes it (a scrape also resets its event-loop delay figures). */
+  async metricsText(): Promise<string> {
+    return fetch(`${this.base}/metrics`).then((r) => r.text());
   }
 
   async metrics(): Promise<Record<string, number>> {
-    const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
+    const text = await this.metricsText();
     const out: Record<string, number> = {};
     for (const line of text.split('\n')) {
       const m = /^([a-z_]+)(?:\{[^}]*\})? (\S+)$/.exec(line);

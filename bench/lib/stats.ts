@@ -75,3 +75,23 @@ export const histogramWindow = (
   for (const le of bounds) if (le !== '+Inf') above[le] = count ? 1 - delta(le) / count : 0;
   return { count, p50AtMost: atMost(0.5), p99AtMost: atMost(0.99), above };
 };
+
+/** The lines of a Prometheus text exposition named `name` whose labels include `having`. */
+const samplesIn = (text: string, name: string, having = '') =>
+  [...text.matchAll(/^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/gm)]
+    .filter((m) => m[1] === name && (m[2] ?? '').includes(having))
+    .map((m) => ({ labels: m[2] ?? '', value: Number(m[3]) }));
+
+/** A sample's value (the first whose labels include `having`), 0 when absent. */
+export const sampleIn = (text: string, name: string, having = ''): number =>
+  samplesIn(text, name, having)[0]?.value ?? 0;
+
+/** A histogram's cumulative bucket counts by upper bound (`le`), for the series with `having`. */
+export const bucketsIn = (text: string, name: string, having = ''): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const { labels, value } of samplesIn(text, `${name}_bucket`, having)) {
+    const le = /le="([^"]+)"/.exec(labels)?.[1];
+    if (le) out[le] = value;
+  }
+  return out;
+};
