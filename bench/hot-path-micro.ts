@@ -1,10 +1,12 @@
 /**
- * The micro-benchmarks behind the hot path's choices, each next to what it replaced, in one
- * process (1 core): redaction and canonical JSON without per-member allocations, one-shot `crypto.hash` against a `Hash` object per call (notification keys,
- * UUIDv5 event ids), a long call's notification keys as a KeySet against an object copied per
- * notification, Node 20's AsyncResource#bind against the lean bind, the domain work per notification
- * stage by stage (no baseline: where the event loop's time goes), event rows read as arrays against libsql's row objects, and a new stream's
- * first read as a primary-key lookup on `streams` against an empty range scan on `events`.
+ * The micro-benchmarks behind the hot path's choices, each next to what it replaced, in one process
+ * (1 core): redaction and canonical JSON without per-member allocations, one-shot `crypto.hash`
+ * against a `Hash` object per call (notification keys, UUIDv5 event ids), a long call's
+ * notification keys as a KeySet against an object copied per notification, Node 20's
+ * AsyncResource#bind against the lean bind, the domain work per notification stage by stage (no
+ * baseline: where the event loop's time goes), event rows read as arrays against libsql's row
+ * objects, and a new stream's first read as a primary-key lookup on `streams` against an empty
+ * range scan on `events`.
  * Run: `npx ts-node --transpile-only -r tsconfig-paths/register bench/hot-path-micro.ts`.
  */
 import { createHash, randomUUID } from 'node:crypto';

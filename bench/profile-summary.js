@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // Summarises the V8 CPU profiles a `BENCH_PROFILE=<dir> npm run bench` run wrote: for each thread,
-// its busy time and where it went, by package (or our own library) and by function, self time.
-//   node bench/profile-summary.js <dir> [top]
+// its busy and idle time and where the busy time went, by package (or our own library) and by
+// function, self time. `--window=<from>,<to>` keeps the samples between those seconds from each
+// profile's start (a phase of a service that ran several, e.g. the publisher's catch-up).
+//   node bench/profile-summary.js <dir> [top] [--window=<from>,<to>]
 'use strict';
 const { readdirSync, readFileSync, statSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
-const root = process.argv[2];
-const top = Number(process.argv[3] ?? 25);
-if (!root) {
-  console.error('usage: node bench/profile-summary.js <profile dir> [top]');
+const windowArg = process.argv.find((arg) => arg.startsWith('--window='));
+const [root, topArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const top = Number(topArg ?? 25);
+const [from, to] = windowArg
+  ? windowArg.slice('--window='.length).split(',').map(Number)
+  : [0, Infinity];
+if (!root || !(from <= to)) {
+  console.error('usage: node bench/profile-summary.js <profile dir> [top] [--window=<from>,<to>]');
   process.exit(2);
 }
 
@@ -36,9 +42,14 @@ for (const file of files(root)) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
+  // A sample's time is the delta to the next one; its instant, the sum of the deltas up to it.
   const deltas = profile.timeDeltas;
+  let at = 0;
   for (let i = 0; i < profile.samples.length; i++) {
-    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (deltas[i] ?? 0));
+    at += deltas[i] ?? 0;
+    if (at / 1e6 < from || at / 1e6 > to) continue;
+    const us = deltas[i + 1] ?? 0;
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + us);
   }
   let total = 0;
   let idle = 0;
@@ -47,9 +58,7 @@ for (const file of files(root)) {
   for (const [id, us] of self) {
     const { callFrame } = byId.get(id);
     total += us;
-    if (callFrame.functionName === '(idle)' || callFrame.functionName === '(program)') {
-      if (callFrame.functionName === '(idle)') idle += us;
-    }
+    if (callFrame.functionName === '(idle)') idle += us;
     const where = callFrame.functionName.startsWith('(')
       ? callFrame.functionName
       : area(callFrame.url);
@@ -62,8 +71,11 @@ for (const file of files(root)) {
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
   }
   const busy = total - idle;
-  console.log(`\n== ${relative(root, file)}: ${ms(total)} ms sampled, ${ms(busy)} ms busy`);
-  const sorted = (map) => [...map].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]);
+  console.log(
+    `\n== ${relative(root, file)}: ${ms(total)} ms sampled, ${ms(busy)} ms busy, ${ms(idle)} ms idle`,
+  );
+  const sorted = (map) =>
+    [...map].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]);
   console.log('  by area (self time, % of busy):');
   for (const [name, us] of sorted(byArea).slice(0, 15))
     console.log(`  ${ms(us)} ms ${((us / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);

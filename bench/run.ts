@@ -43,6 +43,8 @@ import {
   round,
   sampleIn,
   Samples,
+  threadCpuIn,
+  valuesByName,
 } from './lib/stats';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -253,14 +255,14 @@ const halfLoadDiagnosis = (before: string, after: string): HalfLoadDiagnosis => 
   for (const kind of GC_KINDS) {
     const having = `kind="${kind}"`;
     const delta = (name: string) => sampleIn(after, name, having) - sampleIn(before, name, having);
-    const upTo10ms = histogramWindow(
+    const pauses = histogramWindow(
       bucketsIn(before, gcName, having),
       bucketsIn(after, gcName, having),
     );
     gc[kind] = {
       count: delta(`${gcName}_count`),
       totalMs: round(delta(`${gcName}_sum`) * 1000, 1),
-      over10ms: Math.round((upTo10ms.above['0.01'] ?? 0) * upTo10ms.count),
+      over10ms: Math.round((pauses.above['0.01'] ?? 0) * pauses.count),
     };
   }
   return {
@@ -716,11 +718,12 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     const benchCpu = new ProcessCpu('self');
     // The publisher's counters and the threads' CPU over the same window as the load.
     const publisher = async () => {
-      const m = await service.metrics();
+      const text = await service.metricsText();
+      const m = valuesByName(text);
       return {
         transactions: m.tracker_fanout_transactions_total ?? 0,
         events: m.tracker_fanout_published_events_total ?? 0,
-        threads: await service.threadCpuSeconds(),
+        threads: threadCpuIn(text),
         at: nowMs(),
       };
     };

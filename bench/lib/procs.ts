@@ -6,6 +6,7 @@ import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { threadCpuIn, valuesByName } from './stats';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const TS_NODE_ARGS = [
@@ -80,7 +81,6 @@ export const localBrokerPid = (brokers: string): number | undefined => {
   }
 };
 
-/** CPU (cores) one process used between construction and `stop()`. */
 /**
  * A thread's time on a CPU and time runnable but waiting for one, in ms (Linux
  * /proc/<pid>/task/<tid>/schedstat: run ns, wait ns, slices). A process's main thread has tid = pid.
@@ -102,6 +102,7 @@ export const schedstatMsOf = (
   }
 };
 
+/** CPU (cores) one process used between construction and `stop()`. */
 export class ProcessCpu {
   private readonly start = { wall: Date.now(), cpu: 0 };
 
@@ -256,29 +257,18 @@ export class ServiceProcess {
     }
   }
 
-  /** `tracker_thread_cpu_seconds` by thread (main, store_writer, projection), from /metrics. */
-  async threadCpuSeconds(): Promise<Record<string, number>> {
-    const text = await fetch(`${this.base}/metrics`).then((r) => r.text());
-    const out: Record<string, number> = {};
-    for (const m of text.matchAll(/^tracker_thread_cpu_seconds\{thread="(\w+)"\} (\S+)$/gm)) {
-      out[m[1]] = Number(m[2]);
-    }
-    return out;
-  }
-
   /** /metrics as the service writes it (a scrape also resets its event-loop delay figures). */
   async metricsText(): Promise<string> {
     return fetch(`${this.base}/metrics`).then((r) => r.text());
   }
 
+  /** `tracker_thread_cpu_seconds` by thread (main, store_writer, projection), from /metrics. */
+  async threadCpuSeconds(): Promise<Record<string, number>> {
+    return threadCpuIn(await this.metricsText());
+  }
+
   async metrics(): Promise<Record<string, number>> {
-    const text = await this.metricsText();
-    const out: Record<string, number> = {};
-    for (const line of text.split('\n')) {
-      const m = /^([a-z_]+)(?:\{[^}]*\})? (\S+)$/.exec(line);
-      if (m) out[m[1]] = Number(m[2]);
-    }
-    return out;
+    return valuesByName(await this.metricsText());
   }
 
   /** SIGTERM (graceful: the service finishes queued appends), SIGKILL after 15 s. */

@@ -76,21 +76,50 @@ export const histogramWindow = (
   return { count, p50AtMost: atMost(0.5), p99AtMost: atMost(0.99), above };
 };
 
-/** The lines of a Prometheus text exposition named `name` whose labels include `having`. */
-const samplesIn = (text: string, name: string, having = '') =>
-  [...text.matchAll(/^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/gm)]
-    .filter((m) => m[1] === name && (m[2] ?? '').includes(having))
-    .map((m) => ({ labels: m[2] ?? '', value: Number(m[3]) }));
+/** One line of a Prometheus text exposition: a metric's name, its labels as written, its value. */
+export interface Sample {
+  readonly name: string;
+  readonly labels: string;
+  readonly value: number;
+}
+
+export const samplesIn = (text: string): Sample[] =>
+  [...text.matchAll(/^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/gm)].map((m) => ({
+    name: m[1],
+    labels: m[2] ?? '',
+    value: Number(m[3]),
+  }));
+
+const labelIn = (labels: string, label: string): string | undefined =>
+  new RegExp(`${label}="([^"]*)"`).exec(labels)?.[1];
+
+/** Each metric's value by name, labels ignored (the last series written wins). */
+export const valuesByName = (text: string): Record<string, number> =>
+  Object.fromEntries(samplesIn(text).map((sample) => [sample.name, sample.value]));
+
+/** `tracker_thread_cpu_seconds` by thread (main, store_writer, projection, …). */
+export const threadCpuIn = (text: string): Record<string, number> =>
+  Object.fromEntries(
+    samplesIn(text)
+      .filter((sample) => sample.name === 'tracker_thread_cpu_seconds')
+      .flatMap((sample) => {
+        const thread = labelIn(sample.labels, 'thread');
+        return thread ? [[thread, sample.value]] : [];
+      }),
+  );
+
+const seriesIn = (text: string, name: string, having: string) =>
+  samplesIn(text).filter((sample) => sample.name === name && sample.labels.includes(having));
 
 /** A sample's value (the first whose labels include `having`), 0 when absent. */
 export const sampleIn = (text: string, name: string, having = ''): number =>
-  samplesIn(text, name, having)[0]?.value ?? 0;
+  seriesIn(text, name, having)[0]?.value ?? 0;
 
 /** A histogram's cumulative bucket counts by upper bound (`le`), for the series with `having`. */
 export const bucketsIn = (text: string, name: string, having = ''): Record<string, number> => {
   const out: Record<string, number> = {};
-  for (const { labels, value } of samplesIn(text, `${name}_bucket`, having)) {
-    const le = /le="([^"]+)"/.exec(labels)?.[1];
+  for (const { labels, value } of seriesIn(text, `${name}_bucket`, having)) {
+    const le = labelIn(labels, 'le');
     if (le) out[le] = value;
   }
   return out;

@@ -91,15 +91,8 @@ export class CallStateFolder {
       return handed;
     }
     this.handOverMisses += 1;
-    const cached = this.cache.get(event.streamId);
-    if (cached && cached.revision === event.revision - 1n) {
-      return this.rememberIfNewer(event, evolve(cached.state, toCallEvent(event)));
-    }
-    // A stream's first event needs no read: a catch-up meets one per call, and each read was a
-    // random lookup in the store (3 % of the publisher thread's catch-up time).
-    if (event.revision === 0n) {
-      return this.rememberIfNewer(event, evolve(initialCallState(), toCallEvent(event)));
-    }
+    const before = this.stateBefore(event);
+    if (before) return this.rememberIfNewer(event, evolve(before, toCallEvent(event)));
     const upTo = await this.store.readStream(event.streamId, {
       maxCount: Number(event.revision) + 1,
     });
@@ -118,6 +111,17 @@ export class CallStateFolder {
 
   forget(stream: string): void {
     this.cache.delete(stream);
+  }
+
+  /**
+   * The call's state right before `event` when it is known without a read: the cached state one
+   * revision behind, or the initial state for a stream's first event (a catch-up meets one per
+   * call, and each read was a random lookup in the store: 3 % of the publisher's catch-up time).
+   */
+  private stateBefore(event: RecordedEvent): CallState | undefined {
+    if (event.revision === 0n) return initialCallState();
+    const cached = this.cache.get(event.streamId);
+    return cached?.revision === event.revision - 1n ? cached.state : undefined;
   }
 
   /** A reader behind the writer must not replace the writer's newer state with an older one. */
