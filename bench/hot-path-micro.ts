@@ -6,7 +6,7 @@
  * AsyncResource#bind against the lean bind, the domain work per notification stage by stage (no
  * baseline: where the event loop's time goes), event rows read as arrays against libsql's row
  * objects, and a new stream's first read as a primary-key lookup on `streams` against an empty
- * range scan on `events`.
+ * range scan on `events`; and the publisher's Kafka encoding, kafkajs's against the lean encoder.
  * Run: `npx ts-node --transpile-only -r tsconfig-paths/register bench/hot-path-micro.ts`.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -32,6 +32,7 @@ import { firstCanonicalJson, firstRedactSecrets } from '@tracker/domain/testing'
 import { sha256Hex, uuidV5 } from '../libs/domain/src/kernel/hashing';
 import { EVENT_COLUMNS, SCHEMA } from '../libs/event-store/src/embedded/schema';
 import { leanBind } from '../apps/tracker/src/http/lean-async-bind';
+import { useLeanKafkaEncoder } from '../libs/fanout/src/kafka/lean-encoder';
 import { graphBatch, notification as benchNotification, STEPS_PER_CALL } from './lib/payloads';
 
 type Case = () => unknown;
@@ -259,4 +260,51 @@ try {
   db.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// The publisher's Kafka encoding: a record batch of 500 records shaped like the mapper's (ten
+// CloudEvents headers, a 700-byte JSON value), by kafkajs as it ships and by a second copy of its
+// modules made lean (libs/fanout/src/kafka/lean-encoder.ts). Per record.
+{
+  const kafkajsModules = () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const copy = {
+      Encoder: require('kafkajs/src/protocol/encoder'),
+      Record: require('kafkajs/src/protocol/recordBatch/record/v0'),
+      RecordBatch: require('kafkajs/src/protocol/recordBatch/v0').RecordBatch,
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    for (const key of Object.keys(require.cache)) {
+      if (key.includes('/node_modules/kafkajs/')) delete require.cache[key];
+    }
+    return copy;
+  };
+  const stock = kafkajsModules();
+  const lean = kafkajsModules();
+  if (!useLeanKafkaEncoder(lean.Encoder)) throw new Error('the lean encoder did not install');
+  const value = Buffer.from(JSON.stringify({ state: 'established', text: 'x'.repeat(680) }));
+  const messages = Array.from({ length: 500 }, (_, i) => ({
+    key: Buffer.from(randomUUID()),
+    value,
+    headers: {
+      ce_specversion: '1.0',
+      ce_id: randomUUID(),
+      ce_type: 'comms.tracker.CallState.v1',
+      ce_source: `/comms-tracker/calls/${randomUUID()}`,
+      ce_subject: randomUUID(),
+      ce_time: new Date().toISOString(),
+      ce_storedeventid: randomUUID(),
+      'content-type': 'application/json',
+      store_position: `${i}/${i}`,
+      store_revision: String(i % 7),
+    },
+  }));
+  // Synchronous without compression: RecordBatch's work is done before its promise settles.
+  const encode = (kafkajs: typeof stock) => () =>
+    kafkajs.RecordBatch({
+      transactional: true,
+      records: messages.map((m, i) => kafkajs.Record({ ...m, offsetDelta: i })),
+    });
+  const [old, now] = compare([encode(stock), encode(lean)], 5);
+  report('Kafka encoding, per record', 'kafkajs', 'lean encoder', [old / 500, now / 500]);
 }

@@ -5,3 +5,5 @@ export * from './progress';
 export * from './topics';
 export * from './transactions';
 export * from './leadership';
+export * from './kafka/kafka-client';
+export * from './kafka/lean-encoder';

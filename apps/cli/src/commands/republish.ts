@@ -1,4 +1,3 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { callStreamName } from '@tracker/domain';
 import {
   comparePositions,
@@ -13,6 +12,7 @@ import {
   CallRecordMapper,
   ensureTopics,
   isFenced,
+  kafkaClient,
   mapInOrder,
   PRODUCER_RETRY,
   sendInTransaction,
@@ -88,11 +88,9 @@ export const republish = async (
     throw new UsageError('KAFKA_BROKERS is not set: republish needs the Kafka brokers (host:port)');
   }
   const started = Date.now();
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: `${kafkaConfig.clientId}-cli`,
-    brokers: [...kafkaConfig.brokers],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    brokers: kafkaConfig.brokers,
   });
   const { topics, partitions } = kafkaConfig;
   const admin = kafka.admin();
