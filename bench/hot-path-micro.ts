@@ -6,7 +6,8 @@
  * AsyncResource#bind against the lean bind, the domain work per notification stage by stage (no
  * baseline: where the event loop's time goes), event rows read as arrays against libsql's row
  * objects, and a new stream's first read as a primary-key lookup on `streams` against an empty
- * range scan on `events`; and the publisher's Kafka encoding, kafkajs's against the lean encoder.
+ * range scan on `events`; the publisher's Kafka encoding, kafkajs's against the lean encoder; and
+ * the read model's commit of one notification of a long call, every operation against the changed.
  * Run: `npx ts-node --transpile-only -r tsconfig-paths/register bench/hot-path-micro.ts`.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -17,8 +18,10 @@ import Database from 'libsql';
 import { AsyncResource } from 'node:async_hooks';
 import {
   canonicalJson,
+  deadlineBounds,
   decide,
   evolve,
+  foldCall,
   initialCallState,
   isDuplicate,
   KeySet,
@@ -28,7 +31,16 @@ import {
   type CallEvent,
   type CallState,
 } from '@tracker/domain';
-import { firstCanonicalJson, firstRedactSecrets } from '@tracker/domain/testing';
+import {
+  at,
+  callNotification,
+  firstCanonicalJson,
+  firstRedactSecrets,
+  graphCommand,
+  history,
+  playPrompt,
+} from '@tracker/domain/testing';
+import { CallWrite, ReadModelStore, toCallWrite } from '@tracker/read-model';
 import { sha256Hex, uuidV5 } from '../libs/domain/src/kernel/hashing';
 import { EVENT_COLUMNS, SCHEMA } from '../libs/event-store/src/embedded/schema';
 import { leanBind } from '../apps/tracker/src/http/lean-async-bind';
@@ -307,4 +319,45 @@ try {
     });
   const [old, now] = compare([encode(stock), encode(lean)], 5);
   report('Kafka encoding, per record', 'kafkajs', 'lean encoder', [old / 500, now / 500]);
+}
+
+// The read model's commit of one notification of a long call (200 prompts played, the next one
+// completing): every operation of the call written again, as the projector did, against the
+// operations the notification changed. A file as the service keeps it (WAL, synchronous=NORMAL).
+{
+  const LONG_CALL = '22222222-3333-4444-8555-666666666666';
+  const prompt = (n: number, status: 'running' | 'completed', seconds: number) =>
+    graphCommand(playPrompt(n, status, LONG_CALL), at(seconds));
+  const commands = [
+    graphCommand(callNotification('established', { callId: LONG_CALL }), at(0)),
+    ...Array.from({ length: 200 }, (_, n) => prompt(n, 'running', 1 + n)),
+  ];
+  const events = history(...commands, prompt(199, 'completed', 300));
+  const prefix = history(...commands).length;
+  const before = foldCall(events.slice(0, prefix));
+  // As the projector folds: the later state shares every operation the new events left alone.
+  const after = events.slice(prefix).reduce(evolve, before);
+  const revision = BigInt(events.length - 1);
+  const bounds = deadlineBounds();
+  const readModelDir = mkdtempSync(join(tmpdir(), 'hot-path-micro-read-model-'));
+  try {
+    const readModel = new ReadModelStore(join(readModelDir, 'read-model.db'));
+    const position = { commit: 1n, prepare: 1n };
+    const commitWith = (write: CallWrite) => () => readModel.commit('micro', [write], position);
+    report(
+      'a long call (200 operations): the read-model commit of one notification',
+      'every operation',
+      'the changed ones',
+      compare(
+        [
+          commitWith(toCallWrite(after, revision, bounds)),
+          commitWith(toCallWrite(after, revision, bounds, before)),
+        ],
+        50,
+      ),
+    );
+    readModel.close();
+  } finally {
+    rmSync(readModelDir, { recursive: true, force: true });
+  }
 }

@@ -19,6 +19,8 @@ import {
   CALL,
   callNotification,
   graphCommand,
+  playPrompt,
+  promptId,
   participant,
   roster,
 } from '@tracker/domain/testing';
@@ -137,6 +139,67 @@ describe('CallProjector', () => {
     expect(again.status.calls).toBe(2);
     expect(again.status.calls).toBe(first.callCount());
     await again.stop();
+  });
+
+  it("writes only the operations a batch changed, and a call's rows stay its fold", async () => {
+    const LONG_CALL = '22222222-3333-4444-8555-666666666666';
+    const prompt = (n: number, status: 'running' | 'completed', seconds: number) =>
+      graphCommand(playPrompt(n, status, LONG_CALL), at(seconds));
+    const commands = [
+      graphCommand(callNotification('established', { callId: LONG_CALL }), at(0)),
+      ...Array.from({ length: 20 }, (_, n) => prompt(n, 'running', 1 + n)),
+      prompt(7, 'completed', 30),
+      prompt(20, 'running', 31),
+      prompt(3, 'completed', 32),
+    ];
+    const events = history(...commands);
+    await store.appendToStream(callStreamName(LONG_CALL), events.map(toEventData), NO_STREAM);
+    const all: RecordedEvent[] = [];
+    for await (const event of store.readAll())
+      if (event.streamId.includes(LONG_CALL)) all.push(event);
+    // The stored events of each notification, in order (one notification makes several events).
+    const notifications: RecordedEvent[][] = [];
+    for (const event of all) {
+      const key = (event.metadata as { notificationKey?: string }).notificationKey;
+      const lastGroup = notifications.at(-1);
+      const lastKey = (lastGroup?.[0].metadata as { notificationKey?: string } | undefined)
+        ?.notificationKey;
+      if (lastGroup && lastKey === key) lastGroup.push(event);
+      else notifications.push([event]);
+    }
+    expect(notifications).toHaveLength(24);
+    const { readModel, projector: p } = projector();
+    const upserts = jest.spyOn(readModel, 'commitRows');
+    const written = () => upserts.mock.calls.at(-1)![1].flatMap((call) => call.operations);
+
+    p.apply(notifications.slice(0, 21).flat()); // the call and its 20 prompts, all new
+    expect(written()).toHaveLength(20);
+    p.apply(notifications[21]); // prompt 7 completes
+    expect(written().map(([id]) => id)).toEqual([promptId(7)]);
+    p.apply(notifications.slice(22).flat()); // prompt 20 starts, prompt 3 completes
+    expect(
+      written()
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([promptId(3), promptId(20)]);
+    expect(readModel.listOperations(LONG_CALL)).toEqual(toOperationViews(foldCall(events)));
+
+    // A projector that starts from the rows (nothing cached) writes what changed since them.
+    const again = new CallProjector(store, readModel, deadlineBounds(), quiet);
+    const more = history(...commands, prompt(0, 'completed', 40)).slice(events.length);
+    await store.appendToStream(
+      callStreamName(LONG_CALL),
+      more.map(toEventData),
+      BigInt(all.length - 1),
+    );
+    const tail: RecordedEvent[] = [];
+    for await (const event of store.readAll({ after: all.at(-1)!.position })) tail.push(event);
+    expect(tail).toHaveLength(more.length);
+    again.apply(tail);
+    expect(written().map(([id]) => id)).toEqual([promptId(0)]);
+    expect(readModel.listOperations(LONG_CALL)).toEqual(
+      toOperationViews(foldCall([...events, ...more])),
+    );
   });
 
   it('changes nothing when a batch is delivered again', () => {

@@ -130,11 +130,17 @@ export class CallProjector extends Projection {
   /** Folds one batch and commits it with its checkpoint. Public for the rebuild command. */
   apply(batch: readonly RecordedEvent[]): void {
     const touched = new Map<string, Folded>();
+    /** Each touched call's state as the read model holds it, before this batch. */
+    const before = new Map<string, Folded['state']>();
     let created = 0;
     for (const event of batch) {
       const callId = callIdFromStreamName(event.streamId);
       if (!callId) continue;
-      const current = touched.get(callId) ?? this.load(callId);
+      let current = touched.get(callId);
+      if (!current) {
+        current = this.load(callId);
+        before.set(callId, current.state);
+      }
       if (event.revision <= current.revision) continue;
       if (current.revision === NO_ROW) created += 1;
       touched.set(callId, {
@@ -142,8 +148,8 @@ export class CallProjector extends Projection {
         revision: event.revision,
       });
     }
-    const writes: CallWrite[] = [...touched.values()].map(({ state, revision }) =>
-      toCallWrite(state, revision, this.bounds),
+    const writes: CallWrite[] = [...touched].map(([callId, { state, revision }]) =>
+      toCallWrite(state, revision, this.bounds, before.get(callId)),
     );
     const last = batch[batch.length - 1].position;
     this.readModel.commit(CALLS_PROJECTION, writes, last);

@@ -4,7 +4,9 @@ import {
   idLookupKey,
   KeySet,
   nextDeadline,
+  OperationState,
   toCallView,
+  toOperationView,
   toOperationViews,
 } from '@tracker/domain';
 import type { CallWrite } from './read-model.store';
@@ -38,18 +40,36 @@ export interface CallRows {
 const projectorState = (state: CallState): CallState =>
   state.seenNotificationKeys.size === 0 ? state : { ...state, seenNotificationKeys: KeySet.empty };
 
-/** The one place a folded call becomes what the read model stores of it. */
+/**
+ * The operations of `state` whose rows must be written when the read model holds `before`: the
+ * ones its events changed. `evolve` makes a new object for an operation an event changes and
+ * keeps every other one, so identity says which. Without this, each notification of a call
+ * rewrote all of the call's operations (a row and its lookup keys each): quadratic in a long call.
+ */
+const changedOperations = (state: CallState, before: CallState): OperationState[] =>
+  Object.values(state.operations).filter(
+    (op) =>
+      !Object.hasOwn(before.operations, op.operationId) || before.operations[op.operationId] !== op,
+  );
+
+/**
+ * The one place a folded call becomes what the read model stores of it. `before`: the state the
+ * read model holds, as this process folded it (absent: write every operation).
+ */
 export const toCallWrite = (
   state: CallState,
   revision: bigint,
   bounds: DeadlineBounds,
+  before?: CallState,
 ): CallWrite => {
   const due = nextDeadline(state, bounds);
   return {
     state,
     revision,
     view: toCallView(state),
-    operations: toOperationViews(state),
+    operations: before
+      ? changedOperations(state, before).map((op) => toOperationView(op, state.callId))
+      : toOperationViews(state),
     nextDeadline: due === undefined ? undefined : Date.parse(due),
   };
 };

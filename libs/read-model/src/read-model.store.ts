@@ -25,6 +25,7 @@ export interface CallWrite {
   readonly state: CallState;
   readonly revision: bigint;
   readonly view: CallView;
+  /** The operations to write: those the call's new events changed (all, without a `before`). */
   readonly operations: readonly OperationView[];
   readonly nextDeadline: number | undefined;
 }

@@ -69,6 +69,21 @@ export const operationNotification = (
     resourceData,
   });
 
+/** The id of a call's `n`th prompt in `playPrompt` (ids like OPERATION's, numbered). */
+export const promptId = (n: number): string =>
+  `0fe0623f-d628-42ed-b4bd-${String(n).padStart(12, '0')}`;
+
+/** Graph's notification of a call's `n`th prompt: running (updated) or completed (deleted). */
+export const playPrompt = (n: number, status: 'running' | 'completed', callId?: string) =>
+  operationNotification(
+    { '@odata.type': '#microsoft.graph.playPromptOperation', status },
+    {
+      callId,
+      operationId: promptId(n),
+      changeType: status === 'completed' ? 'deleted' : 'updated',
+    },
+  );
+
 export const participant = (
   id: string,
   flags: { isMuted?: boolean; isOnHold?: boolean; isInLobby?: boolean; name?: string } = {},
