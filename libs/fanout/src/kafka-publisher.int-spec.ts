@@ -111,6 +111,59 @@ describe('KafkaPublisher on a real broker', () => {
     expectExactlyOnceInOrder(seen, 20);
   }, 120_000);
 
+  it("keeps each transaction under the broker's record-batch limit", async () => {
+    // One stream (one partition), 60 records of ~1.1 KB: 66 KB in a batch of 50 events, against a
+    // topic that takes at most 20,000 bytes in a record batch.
+    const limited = async (topicPrefix: string) => {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: `${topicPrefix}.events`,
+            numPartitions: 3,
+            configEntries: [{ name: 'max.message.bytes', value: '20000' }],
+          },
+        ],
+      });
+      await admin.disconnect();
+    };
+    const padded = (topicPrefix: string): Partial<KafkaPublisherOptions> => ({
+      ...testPublisherOptions(topicPrefix, kafka, store),
+      recordsFor: async (event) => [
+        {
+          topic: `${topicPrefix}.events`,
+          key: event.streamId,
+          value: JSON.stringify({
+            id: event.id,
+            revision: Number(event.revision),
+            pad: 'x'.repeat(1_000),
+          }),
+          headers: { ce_id: event.id },
+        },
+      ],
+    });
+    await appendEvents(store, 1, 60);
+
+    // The limit is real: a publisher that sends the 50 events in one transaction is refused.
+    const control = `${prefix}-control`;
+    await limited(control);
+    const refused = await publisher({ ...padded(control), maxTransactionBytes: 1_000_000 });
+    await waitUntil(() => refused.currentStatus.state === 'retrying', 60_000);
+    expect(refused.currentStatus.lastError).toMatch(/larger than the max message size/i);
+    expect(refused.currentStatus.publishedEvents).toBe(0);
+    await refused.stop();
+
+    await limited(prefix);
+    const running = await publisher({ ...padded(prefix), maxTransactionBytes: 15_000 });
+    const consumer = await readCommitted(kafka, [`${prefix}.events`]);
+    const seen = await consumer.waitFor(`${prefix}.events`, 60);
+    await consumer.stop();
+    expectExactlyOnceInOrder(seen, 60);
+    expect(running.currentStatus.transactions).toBeGreaterThanOrEqual(5);
+  }, 120_000);
+
   const localBroker = brokerIsLocal();
   (localBroker ? it : it.skip)(
     `keeps ingesting while the broker is down and catches up exactly once${localBroker ? '' : ' (skipped: the broker is not the local deploy/kafka one, which this test must kill)'}`,

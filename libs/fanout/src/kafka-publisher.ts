@@ -10,7 +10,15 @@ import {
 import type { FanoutRecord, TopicSpec } from './fanout-record';
 import { progressTopicSpec, PublisherProgress } from './progress';
 import { ensureTopics } from './topics';
-import { isFenced, mapInOrder, RecordsFor, sendInTransaction, withTimeout } from './transactions';
+import {
+  inTransactions,
+  isFenced,
+  mapInOrder,
+  MAX_TRANSACTION_BYTES,
+  RecordsFor,
+  sendInTransaction,
+  withTimeout,
+} from './transactions';
 
 export interface PublisherLogger {
   log(message: string): void;
@@ -28,6 +36,8 @@ export interface KafkaPublisherOptions {
   readonly progressTopic: string;
   readonly progressGroupId: string;
   readonly maxBatch?: number;
+  /** Records per Kafka transaction at most (see `MAX_TRANSACTION_BYTES`). */
+  readonly maxTransactionBytes?: number;
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
@@ -76,6 +86,7 @@ const STOP_TIMEOUT_MS = 5000;
  */
 export class KafkaPublisher implements Publisher {
   private readonly maxBatch: number;
+  private readonly maxTransactionBytes: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private stopping = false;
@@ -88,6 +99,7 @@ export class KafkaPublisher implements Publisher {
 
   constructor(private readonly options: KafkaPublisherOptions) {
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxTransactionBytes = options.maxTransactionBytes ?? MAX_TRANSACTION_BYTES;
     this.retryInitialMs = options.retryInitialMs ?? 250;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
   }
@@ -179,13 +191,15 @@ export class KafkaPublisher implements Publisher {
     try {
       for await (const batch of batches(this.subscription, this.maxBatch, whileCommitting)) {
         if (this.stopping) break;
-        const records = await mapInOrder(batch, this.options.recordsFor);
-        await committing;
-        if (this.stopping) break;
-        committing = this.publishBatch(this.producer, progress, batch, records).then(onProgress);
-        // A failed transaction (fenced, broker gone) ends the wait for the next batch at once;
-        // the failure itself is thrown below (or at the next batch, if one was already there).
-        committing.catch(() => void this.subscription?.close());
+        const mapped = await mapInOrder(batch, this.options.recordsFor);
+        for (const { events, records } of inTransactions(batch, mapped, this.maxTransactionBytes)) {
+          await committing;
+          if (this.stopping) break;
+          committing = this.publishBatch(this.producer, progress, events, records).then(onProgress);
+          // A failed transaction (fenced, broker gone) ends the wait for the next batch at once;
+          // the failure itself is thrown below (or at the next batch, if one was already there).
+          committing.catch(() => void this.subscription?.close());
+        }
       }
     } finally {
       // The transaction in flight finishes (or fails) before the publisher stops or retries.

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from './fanout-record';
-import { MAP_SLICE, mapInOrder } from './transactions';
+import { inTransactions, MAP_SLICE, mapInOrder, recordBytes } from './transactions';
 
 const events = (n: number): RecordedEvent[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -33,8 +33,8 @@ describe('mapInOrder', () => {
       return [recordOf(event), { ...recordOf(event), topic: 'other' }];
     });
 
-    expect(mapped.map((r) => `${r.topic}/${r.value}`)).toEqual(
-      batch.flatMap((e) => [`topic/${e.id}`, `other/${e.id}`]),
+    expect(mapped.map((records) => records.map((r) => `${r.topic}/${r.value}`))).toEqual(
+      batch.map((e) => [`topic/${e.id}`, `other/${e.id}`]),
     );
   });
 
@@ -58,5 +58,46 @@ describe('mapInOrder', () => {
 
     // The loop turned at each slice while the batch was mapped.
     expect(seenByLoop.filter((n) => n < batch.length)).toEqual([1, 2, 3].map((k) => k * MAP_SLICE));
+  });
+});
+
+describe('inTransactions', () => {
+  const sized = (event: RecordedEvent, bytes: number): FanoutRecord => ({
+    ...recordOf(event),
+    value: 'v'.repeat(bytes - recordBytes({ ...recordOf(event), value: '' })),
+  });
+
+  it('counts a record by its key, value and headers, in UTF-8, with room for framing', () => {
+    const record = { topic: 't', key: 'ké', value: '€', headers: { ce_id: 'abc' } };
+    expect(recordBytes(record)).toBe(24 + 3 + 3 + 8 + 5 + 3);
+    expect(recordBytes({ ...record, value: null })).toBe(24 + 3 + 8 + 5 + 3);
+  });
+
+  it('cuts a batch where the next event would pass the bound, in order, an event never split', () => {
+    const batch = events(7);
+    // 400 bytes an event (two records of 200), a bound of 1,000: two events a transaction.
+    const mapped = batch.map((event) => [sized(event, 200), sized(event, 200)]);
+    const transactions = inTransactions(batch, mapped, 1_000);
+    expect(transactions.map((t) => t.events.map((e) => e.id))).toEqual([
+      ['e-0', 'e-1'],
+      ['e-2', 'e-3'],
+      ['e-4', 'e-5'],
+      ['e-6'],
+    ]);
+    expect(transactions.flatMap((t) => t.records)).toEqual(mapped.flat());
+    for (const { records } of transactions) {
+      expect(records.reduce((sum, r) => sum + recordBytes(r), 0)).toBeLessThanOrEqual(1_000);
+    }
+  });
+
+  it('keeps events without records with their neighbours, and sends an oversized event alone', () => {
+    const batch = events(4);
+    const mapped = [[sized(batch[0], 300)], [], [sized(batch[2], 5_000)], [sized(batch[3], 300)]];
+    expect(inTransactions(batch, mapped, 1_000).map((t) => t.events.map((e) => e.id))).toEqual([
+      ['e-0', 'e-1'],
+      ['e-2'],
+      ['e-3'],
+    ]);
+    expect(inTransactions(batch, mapped).map((t) => t.events.length)).toEqual([4]);
   });
 });

@@ -37,17 +37,67 @@ export const MAP_SLICE = 32;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** In order, one event at a time: a mapper may fold state event by event. */
+/** In order, one event at a time (a mapper may fold state event by event): each event's records. */
 export const mapInOrder = async (
   events: readonly RecordedEvent[],
   recordsFor: RecordsFor,
-): Promise<FanoutRecord[]> => {
-  const records: FanoutRecord[] = [];
+): Promise<Array<readonly FanoutRecord[]>> => {
+  const records: Array<readonly FanoutRecord[]> = [];
   for (let i = 0; i < events.length; i++) {
     if (i > 0 && i % MAP_SLICE === 0) await nextTurn();
-    records.push(...(await recordsFor(events[i])));
+    records.push(await recordsFor(events[i]));
   }
   return records;
+};
+
+/**
+ * The records one Kafka transaction carries at most, by default. The broker refuses a record
+ * batch (the records of one partition in one produce request) over its `message.max.bytes`,
+ * 1,048,588 bytes by default, and the publisher would then retry the same batch for ever. A
+ * transaction's records bound each of its partition batches; the rest is room for their framing.
+ */
+export const MAX_TRANSACTION_BYTES = 1_000_000;
+
+/** Bytes a record adds to a record batch, a little over: its key, value and headers, and framing. */
+export const recordBytes = (record: FanoutRecord): number => {
+  let bytes = 24 + Buffer.byteLength(record.key);
+  if (record.value !== null) bytes += Buffer.byteLength(record.value);
+  for (const name in record.headers) {
+    bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
+  }
+  return bytes;
+};
+
+export interface Transaction {
+  readonly events: readonly RecordedEvent[];
+  readonly records: readonly FanoutRecord[];
+}
+
+/**
+ * Cuts a mapped batch into transactions of at most `maxBytes` of records, in order, each event's
+ * records in one transaction. An event whose records alone are larger goes alone, and is refused
+ * by a broker whose limit it passes: no cut can help it.
+ */
+export const inTransactions = (
+  events: readonly RecordedEvent[],
+  recordsPerEvent: ReadonlyArray<readonly FanoutRecord[]>,
+  maxBytes: number = MAX_TRANSACTION_BYTES,
+): Transaction[] => {
+  const transactions: Transaction[] = [];
+  let current = { events: [] as RecordedEvent[], records: [] as FanoutRecord[], bytes: 0 };
+  events.forEach((event, i) => {
+    const records = recordsPerEvent[i];
+    const bytes = records.reduce((sum, record) => sum + recordBytes(record), 0);
+    if (current.events.length > 0 && current.bytes + bytes > maxBytes) {
+      transactions.push(current);
+      current = { events: [], records: [], bytes: 0 };
+    }
+    current.events.push(event);
+    current.records.push(...records);
+    current.bytes += bytes;
+  });
+  if (current.events.length > 0) transactions.push(current);
+  return transactions.map(({ events: inOne, records }) => ({ events: inOne, records }));
 };
 
 const byTopic = (records: readonly FanoutRecord[]) => {

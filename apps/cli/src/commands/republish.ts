@@ -11,6 +11,7 @@ import { CallStateFolder } from '@tracker/call-stream';
 import {
   CallRecordMapper,
   ensureTopics,
+  inTransactions,
   isFenced,
   kafkaClient,
   mapInOrder,
@@ -129,22 +130,24 @@ export const republish = async (
     await producer.connect();
     for await (const batch of chunks(selected(store, from, callId), batchSize)) {
       const mapped = await mapInOrder(batch, mapper.recordsFor);
-      try {
-        await sendInTransaction(producer, mapped);
-      } catch (error) {
-        if (!isFenced(error)) throw error;
-        throw new Error(
-          `another republish took over transactional id "${transactionalId}" (a second ` +
-            `\`republish\` started?); this one stopped after ${events} events`,
-          { cause: error },
-        );
+      for (const transaction of inTransactions(batch, mapped, kafkaConfig.maxTransactionBytes)) {
+        try {
+          await sendInTransaction(producer, transaction.records);
+        } catch (error) {
+          if (!isFenced(error)) throw error;
+          throw new Error(
+            `another republish took over transactional id "${transactionalId}" (a second ` +
+              `\`republish\` started?); this one stopped after ${events} events`,
+            { cause: error },
+          );
+        }
+        first ??= transaction.events[0].position;
+        last = transaction.events[transaction.events.length - 1].position;
+        events += transaction.events.length;
+        records += transaction.records.length;
+        transactions += 1;
+        bar.increment(transaction.events.length);
       }
-      first ??= batch[0].position;
-      last = batch[batch.length - 1].position;
-      events += batch.length;
-      records += mapped.length;
-      transactions += 1;
-      bar.increment(batch.length);
     }
   } finally {
     bar.stop();

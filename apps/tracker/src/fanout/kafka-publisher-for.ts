@@ -31,6 +31,7 @@ export const kafkaPublisherFor = (options: {
     recordsFor: new CallRecordMapper(options.kafka.topics, options.folder).recordsFor,
     topics: topics.published,
     transactionalId: options.kafka.transactionalId,
+    maxTransactionBytes: options.kafka.maxTransactionBytes,
     progressTopic: topics.progress.name,
     progressGroupId: topics.progressGroupId,
     logger: options.logger,
