@@ -84,7 +84,7 @@ describe('loadConfig: deadlines and Kafka', () => {
       clientId: 'comms-tracker',
       transactionalId: 'comms-tracker-publisher',
       partitions: 6,
-      maxTransactionBytes: 1_000_000,
+      maxTopicBatchBytes: 1_000_000,
       publisher: 'thread',
       topics: {
         callState: 'comms.call-state.v1',

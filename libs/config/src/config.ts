@@ -46,8 +46,8 @@ export interface AppConfig {
     readonly clientId: string;
     readonly transactionalId: string;
     readonly partitions: number;
-    /** Records per Kafka transaction at most: below the brokers' `message.max.bytes`. */
-    readonly maxTransactionBytes: number;
+    /** Bytes of records a Kafka transaction sends to one topic at most: below `message.max.bytes`. */
+    readonly maxTopicBatchBytes: number;
     /** `thread`: the publisher runs in a worker thread of its own; `inline`: on the HTTP loop. */
     readonly publisher: 'thread' | 'inline';
     readonly topics: {
@@ -123,7 +123,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_TOPIC_OPERATION_STATE',
   'KAFKA_TOPIC_CALL_EVENTS',
   'KAFKA_TOPIC_PARTITIONS',
-  'KAFKA_MAX_TRANSACTION_BYTES',
+  'KAFKA_MAX_TOPIC_BATCH_BYTES',
   'KAFKA_PUBLISHER',
   'ANSWER_TIMEOUT_MS',
   'POLICY_RECORDING_ANSWER_TIMEOUT_MS',
@@ -249,8 +249,8 @@ const kafkaConfig = (read: EnvReader): AppConfig['kafka'] => {
     clientId: read.string('KAFKA_CLIENT_ID', 'comms-tracker'),
     transactionalId: read.string('KAFKA_TRANSACTIONAL_ID', 'comms-tracker-publisher'),
     partitions: read.integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
-    maxTransactionBytes: read.integer(
-      'KAFKA_MAX_TRANSACTION_BYTES',
+    maxTopicBatchBytes: read.integer(
+      'KAFKA_MAX_TOPIC_BATCH_BYTES',
       1_000_000,
       1_000,
       1_000_000_000,

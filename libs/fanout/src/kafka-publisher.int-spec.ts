@@ -149,14 +149,14 @@ describe('KafkaPublisher on a real broker', () => {
     // The limit is real: a publisher that sends the 50 events in one transaction is refused.
     const control = `${prefix}-control`;
     await limited(control);
-    const refused = await publisher({ ...padded(control), maxTransactionBytes: 1_000_000 });
+    const refused = await publisher({ ...padded(control), maxTopicBatchBytes: 1_000_000 });
     await waitUntil(() => refused.currentStatus.state === 'retrying', 60_000);
     expect(refused.currentStatus.lastError).toMatch(/larger than the max message size/i);
     expect(refused.currentStatus.publishedEvents).toBe(0);
     await refused.stop();
 
     await limited(prefix);
-    const running = await publisher({ ...padded(prefix), maxTransactionBytes: 15_000 });
+    const running = await publisher({ ...padded(prefix), maxTopicBatchBytes: 15_000 });
     const consumer = await readCommitted(kafka, [`${prefix}.events`]);
     const seen = await consumer.waitFor(`${prefix}.events`, 60);
     await consumer.stop();

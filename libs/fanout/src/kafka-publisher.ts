@@ -14,7 +14,7 @@ import {
   inTransactions,
   isFenced,
   mapInOrder,
-  MAX_TRANSACTION_BYTES,
+  MAX_TOPIC_BATCH_BYTES,
   RecordsFor,
   sendInTransaction,
   withTimeout,
@@ -36,8 +36,8 @@ export interface KafkaPublisherOptions {
   readonly progressTopic: string;
   readonly progressGroupId: string;
   readonly maxBatch?: number;
-  /** Records per Kafka transaction at most (see `MAX_TRANSACTION_BYTES`). */
-  readonly maxTransactionBytes?: number;
+  /** Bytes of records a transaction sends to one topic at most (see `MAX_TOPIC_BATCH_BYTES`). */
+  readonly maxTopicBatchBytes?: number;
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
@@ -86,7 +86,7 @@ const STOP_TIMEOUT_MS = 5000;
  */
 export class KafkaPublisher implements Publisher {
   private readonly maxBatch: number;
-  private readonly maxTransactionBytes: number;
+  private readonly maxTopicBatchBytes: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private stopping = false;
@@ -99,7 +99,7 @@ export class KafkaPublisher implements Publisher {
 
   constructor(private readonly options: KafkaPublisherOptions) {
     this.maxBatch = options.maxBatch ?? 500;
-    this.maxTransactionBytes = options.maxTransactionBytes ?? MAX_TRANSACTION_BYTES;
+    this.maxTopicBatchBytes = options.maxTopicBatchBytes ?? MAX_TOPIC_BATCH_BYTES;
     this.retryInitialMs = options.retryInitialMs ?? 250;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
   }
@@ -192,7 +192,7 @@ export class KafkaPublisher implements Publisher {
       for await (const batch of batches(this.subscription, this.maxBatch, whileCommitting)) {
         if (this.stopping) break;
         const mapped = await mapInOrder(batch, this.options.recordsFor);
-        for (const { events, records } of inTransactions(batch, mapped, this.maxTransactionBytes)) {
+        for (const { events, records } of inTransactions(batch, mapped, this.maxTopicBatchBytes)) {
           await committing;
           if (this.stopping) break;
           committing = this.publishBatch(this.producer, progress, events, records).then(onProgress);

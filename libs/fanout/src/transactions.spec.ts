@@ -90,6 +90,17 @@ describe('inTransactions', () => {
     }
   });
 
+  it('bounds what a transaction sends to each topic, not to all of them', () => {
+    const batch = events(4);
+    // 600 bytes an event: 300 to each of two topics. A bound of 700 a topic: two events pass it.
+    const mapped = batch.map((event) => [
+      sized(event, 300),
+      { ...sized(event, 300), topic: 'other' },
+    ]);
+    expect(inTransactions(batch, mapped, 700).map((t) => t.events.length)).toEqual([2, 2]);
+    expect(inTransactions(batch, mapped, 599).map((t) => t.events.length)).toEqual([1, 1, 1, 1]);
+  });
+
   it('keeps events without records with their neighbours, and sends an oversized event alone', () => {
     const batch = events(4);
     const mapped = [[sized(batch[0], 300)], [], [sized(batch[2], 5_000)], [sized(batch[3], 300)]];

@@ -51,12 +51,13 @@ export const mapInOrder = async (
 };
 
 /**
- * The records one Kafka transaction carries at most, by default. The broker refuses a record
- * batch (the records of one partition in one produce request) over its `message.max.bytes`,
- * 1,048,588 bytes by default, and the publisher would then retry the same batch for ever. A
- * transaction's records bound each of its partition batches; the rest is room for their framing.
+ * The bytes of records one Kafka transaction sends to one topic at most, by default. The broker
+ * refuses a record batch (one partition's records in one produce request) over its
+ * `message.max.bytes`, 1,048,588 bytes by default, and the publisher would then retry the same
+ * batch for ever. A topic's share bounds each of its partitions' batches; the rest is room for
+ * their framing.
  */
-export const MAX_TRANSACTION_BYTES = 1_000_000;
+export const MAX_TOPIC_BATCH_BYTES = 1_000_000;
 
 /** Bytes a record adds to a record batch, a little over: its key, value and headers, and framing. */
 export const recordBytes = (record: FanoutRecord): number => {
@@ -74,30 +75,40 @@ export interface Transaction {
 }
 
 /**
- * Cuts a mapped batch into transactions of at most `maxBytes` of records, in order, each event's
- * records in one transaction. An event whose records alone are larger goes alone, and is refused
- * by a broker whose limit it passes: no cut can help it.
+ * Cuts a mapped batch into transactions that send at most `maxTopicBytes` of records to any one
+ * topic, in order, each event's records in one transaction. An event whose records alone pass the
+ * bound goes alone, and is refused by a broker whose limit it passes: no cut can help it.
  */
 export const inTransactions = (
   events: readonly RecordedEvent[],
   recordsPerEvent: ReadonlyArray<readonly FanoutRecord[]>,
-  maxBytes: number = MAX_TRANSACTION_BYTES,
+  maxTopicBytes: number = MAX_TOPIC_BATCH_BYTES,
 ): Transaction[] => {
   const transactions: Transaction[] = [];
-  let current = { events: [] as RecordedEvent[], records: [] as FanoutRecord[], bytes: 0 };
+  let current = { events: [] as RecordedEvent[], records: [] as FanoutRecord[] };
+  let bytesByTopic = new Map<string, number>();
   events.forEach((event, i) => {
     const records = recordsPerEvent[i];
-    const bytes = records.reduce((sum, record) => sum + recordBytes(record), 0);
-    if (current.events.length > 0 && current.bytes + bytes > maxBytes) {
+    const adding = new Map<string, number>();
+    for (const record of records) {
+      adding.set(record.topic, (adding.get(record.topic) ?? 0) + recordBytes(record));
+    }
+    const passes = [...adding].some(
+      ([topic, bytes]) => (bytesByTopic.get(topic) ?? 0) + bytes > maxTopicBytes,
+    );
+    if (current.events.length > 0 && passes) {
       transactions.push(current);
-      current = { events: [], records: [], bytes: 0 };
+      current = { events: [], records: [] };
+      bytesByTopic = new Map();
     }
     current.events.push(event);
     current.records.push(...records);
-    current.bytes += bytes;
+    for (const [topic, bytes] of adding) {
+      bytesByTopic.set(topic, (bytesByTopic.get(topic) ?? 0) + bytes);
+    }
   });
   if (current.events.length > 0) transactions.push(current);
-  return transactions.map(({ events: inOne, records }) => ({ events: inOne, records }));
+  return transactions;
 };
 
 const byTopic = (records: readonly FanoutRecord[]) => {

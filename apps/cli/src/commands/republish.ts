@@ -130,7 +130,7 @@ export const republish = async (
     await producer.connect();
     for await (const batch of chunks(selected(store, from, callId), batchSize)) {
       const mapped = await mapInOrder(batch, mapper.recordsFor);
-      for (const transaction of inTransactions(batch, mapped, kafkaConfig.maxTransactionBytes)) {
+      for (const transaction of inTransactions(batch, mapped, kafkaConfig.maxTopicBatchBytes)) {
         try {
           await sendInTransaction(producer, transaction.records);
         } catch (error) {

@@ -31,7 +31,7 @@ export const kafkaPublisherFor = (options: {
     recordsFor: new CallRecordMapper(options.kafka.topics, options.folder).recordsFor,
     topics: topics.published,
     transactionalId: options.kafka.transactionalId,
-    maxTransactionBytes: options.kafka.maxTransactionBytes,
+    maxTopicBatchBytes: options.kafka.maxTopicBatchBytes,
     progressTopic: topics.progress.name,
     progressGroupId: topics.progressGroupId,
     logger: options.logger,

@@ -37,7 +37,7 @@ describe('PublisherThread on a real broker', () => {
       clientId: `${prefix}-client`,
       transactionalId: `${prefix}.tx`,
       partitions: 3,
-      maxTransactionBytes: 1_000_000,
+      maxTopicBatchBytes: 1_000_000,
       publisher: 'thread',
       topics: {
         callState: `${prefix}.call-state`,
