@@ -151,7 +151,9 @@ describe('KafkaPublisher on a real broker', () => {
     await limited(control);
     const refused = await publisher({ ...padded(control), maxTopicBatchBytes: 1_000_000 });
     await waitUntil(() => refused.currentStatus.state === 'retrying', 60_000);
-    expect(refused.currentStatus.lastError).toMatch(/larger than the max message size/i);
+    expect(refused.currentStatus.lastError).toMatch(
+      /MESSAGE_TOO_LARGE: .*larger than the max message size.*KAFKA_MAX_TOPIC_BATCH_BYTES/i,
+    );
     expect(refused.currentStatus.publishedEvents).toBe(0);
     await refused.stop();
 

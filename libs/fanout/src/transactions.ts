@@ -142,6 +142,25 @@ export const sendInTransaction = async (
     if (!isFenced(error)) {
       await withTimeout(transaction.abort(), ABORT_TIMEOUT_MS).catch(() => undefined);
     }
-    throw error;
+    throw tooLarge(error) ?? error;
   }
+};
+
+/**
+ * The broker's refusal of a record batch over the topic's `max.message.bytes` (kafkajs may wrap
+ * it), said so that an operator knows which knob to turn: retrying cannot help.
+ */
+const tooLarge = (error: unknown): Error | undefined => {
+  const refused = [error, (error as { cause?: unknown })?.cause].some(
+    (e) =>
+      (e as { type?: string })?.type === 'MESSAGE_TOO_LARGE' ||
+      /larger than the max message size/i.test(String((e as Error)?.message)),
+  );
+  if (!refused) return undefined;
+  return new Error(
+    `the broker refused a record batch as too large (MESSAGE_TOO_LARGE: ${(error as Error).message}). ` +
+      "Keep KAFKA_MAX_TOPIC_BATCH_BYTES under the topic's max.message.bytes; a single record " +
+      "this large (a call's state) needs a larger max.message.bytes on the topic",
+    { cause: error },
+  );
 };
