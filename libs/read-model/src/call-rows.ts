@@ -47,10 +47,7 @@ const projectorState = (state: CallState): CallState =>
  * rewrote all of the call's operations (a row and its lookup keys each): quadratic in a long call.
  */
 const changedOperations = (state: CallState, before: CallState): OperationState[] =>
-  Object.values(state.operations).filter(
-    (op) =>
-      !Object.hasOwn(before.operations, op.operationId) || before.operations[op.operationId] !== op,
-  );
+  Object.values(state.operations).filter((op) => before.operations[op.operationId] !== op);
 
 /**
  * The one place a folded call becomes what the read model stores of it. `before`: the state the

@@ -7,13 +7,13 @@ import {
   Optional,
 } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@tracker/event-store';
-import { Publisher, PublisherLeadership } from '@tracker/fanout';
+import { kafkaClient, Publisher, PublisherLeadership } from '@tracker/fanout';
 import { CallStateFolder } from '@tracker/call-stream';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { publishedObserver, registerHandOvers } from './fanout-metrics';
 import { fanoutTopics } from './fanout-topics';
-import { kafkaClient, kafkaPublisherFor } from './kafka-publisher-for';
+import { kafkaPublisherFor } from './kafka-publisher-for';
 import { PublisherThread } from './thread/publisher-thread';
 
 const createLeadership = (

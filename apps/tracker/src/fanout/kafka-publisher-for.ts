@@ -1,18 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import type { CallStateFolder } from '@tracker/call-stream';
 import type { EventStore } from '@tracker/event-store';
-import {
-  CallRecordMapper,
-  KafkaPublisher,
-  kafkaClient as newKafkaClient,
-  PublisherLogger,
-} from '@tracker/fanout';
+import { CallRecordMapper, KafkaPublisher, PublisherLogger } from '@tracker/fanout';
 import type { AppConfig } from '../config/config';
 import { fanoutTopics } from './fanout-topics';
 
 export type KafkaSettings = NonNullable<AppConfig['kafka']>;
-
-export const kafkaClient = (kafka: KafkaSettings): Kafka => newKafkaClient(kafka);
 
 /** The one way a publisher is made, on the HTTP loop or in its own thread. */
 export const kafkaPublisherFor = (options: {

@@ -10,7 +10,8 @@ import { osThreadId as currentOsThreadId } from '@tracker/event-store';
 import { openReader } from '../../store/open-reader';
 import { wakeTaken } from '../../threads/append-wake';
 import { relayLogger } from '../../threads/relay-logger';
-import { kafkaClient, kafkaPublisherFor } from '../kafka-publisher-for';
+import { kafkaClient } from '@tracker/fanout';
+import { kafkaPublisherFor } from '../kafka-publisher-for';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
 const port = parentPort!;
