@@ -261,6 +261,8 @@ describe('fault injection (service processes, real broker)', () => {
         STORE_PATH: join(dir, 'events.db'),
         READ_MODEL_PATH: join(dir, 'read-model.db'),
         ...serviceKafkaEnv(prefix, topics),
+        // the publisher's "publishing from …" lines, shown if the topics end wrong
+        LOG_LEVEL: 'log',
       };
       const service = await start('service', env);
       await fanoutSettled(service);
@@ -331,7 +333,7 @@ describe('fault injection (service processes, real broker)', () => {
       expect(await service.stop()).toBe(0);
       const stored = summarise(await readStoreFile(env.STORE_PATH));
       expect(storeProblems(stored, calls)).toEqual([]);
-      await expectTopicsMatchStore(prefix, topics, stored, calls, views);
+      await expectTopicsMatchStore(prefix, topics, stored, calls, views, service.output);
     },
     120_000,
   );

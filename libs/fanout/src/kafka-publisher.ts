@@ -172,11 +172,11 @@ export class KafkaPublisher implements Publisher {
       retry: PRODUCER_RETRY,
     });
     await this.producer.connect();
-    // kafkajs registers the transactional id (InitProducerId) only when a first transaction begins,
-    // not on connect. Doing it now, with an empty transaction, fences any older instance and
-    // completes or aborts its open transaction, so the progress read next is final.
-    await (await this.producer.transaction()).abort();
     const progress = new PublisherProgress(kafka, this.admin, progressTopic, progressGroupId);
+    // kafkajs registers the transactional id (InitProducerId) only when a first transaction begins,
+    // not on connect. That transaction, now, fences any older instance and completes or aborts its
+    // open transaction; its barrier record makes the progress read next see every commit before.
+    await sendInTransaction(this.producer, [], progress.barrier());
     const from = await progress.read();
     logger.log(`publishing from ${from ? formatPosition(from) : 'the start of the store'}`);
     this.update({ state: 'running', publishedPosition: from, lastError: undefined });

@@ -1,6 +1,14 @@
+import { stripVTControlCharacters } from 'node:util';
 import { testKafka, TopicNames } from '../../../libs/fanout/src/testing/kafka-test-kit';
 import { eventually, getJson, Json, metric, ServiceAddress } from '../service-process';
-import { concernsOperation, latestByKey, readTopics, summarise, topicProblems } from './verify';
+import {
+  concernsOperation,
+  latestByKey,
+  readTopics,
+  secondOpinion,
+  summarise,
+  topicProblems,
+} from './verify';
 import type { WorkloadCall } from './workload';
 
 /** Waits until the read model has projected everything stored (the store head is shared). */
@@ -42,6 +50,8 @@ export const expectTopicsMatchStore = async (
   stored: ReturnType<typeof summarise>,
   calls: readonly WorkloadCall[],
   views: ReadonlyMap<string, Json>,
+  /** The service's output, whose fan-out lines are shown when the topics are wrong. */
+  serviceOutput?: () => string,
 ) => {
   const operationRecords = stored.events.filter(concernsOperation).length;
   const seen = await readTopics(
@@ -54,7 +64,15 @@ export const expectTopicsMatchStore = async (
     },
     30_000,
   );
-  expect(topicProblems(stored, seen)).toEqual([]);
+  const problems = topicProblems(stored, seen);
+  if (problems.length > 0) {
+    problems.push(...(await secondOpinion(topics.callEvents, seen.callEvents)));
+    const fanout = (serviceOutput?.() ?? '')
+      .split('\n')
+      .filter((line) => line.includes('[Fanout]'));
+    problems.push(...fanout.slice(-40).map((line) => `service: ${stripVTControlCharacters(line)}`));
+  }
+  expect(problems).toEqual([]);
   expect(seen.callEvents).toHaveLength(stored.events.length);
   expect(seen.callState).toHaveLength(stored.events.length);
   expect(seen.operationState).toHaveLength(operationRecords);

@@ -6,6 +6,7 @@ import {
 } from '@tracker/event-store';
 import { Kafka } from 'kafkajs';
 import { readCommitted, Seen, TopicNames } from '../../../libs/fanout/src/testing/kafka-test-kit';
+import { kcatRead } from '../kafka/kcat';
 import type { WorkloadCall } from './workload';
 
 const readWhole = async (store: EventStore): Promise<RecordedEvent[]> => {
@@ -153,7 +154,14 @@ export const topicProblems = (
   const check = (topic: string, records: Seen[], wanted: Set<string>) => {
     const counts = countBy(records, (r) => r.headers.ce_storedeventid);
     for (const [id, n] of counts) {
-      if (n !== 1) problems.push(`${topic}: stored event ${id} ${n} times`);
+      if (n !== 1) {
+        const at = records
+          .filter((r) => r.headers.ce_storedeventid === id)
+          .map((r) => `${r.partition}@${r.offset}`);
+        problems.push(
+          `${topic}: stored event ${id} ${n} times (partition@offset ${at.join(', ')})`,
+        );
+      }
       if (!wanted.has(id)) problems.push(`${topic}: ${id} is not a stored event of this test`);
     }
     for (const id of wanted) if (!counts.has(id)) problems.push(`${topic}: event ${id} missing`);
@@ -176,6 +184,33 @@ export const topicProblems = (
     }
   }
   return problems;
+};
+
+/**
+ * Where kcat (librdkafka) finds the records that kafkajs saw more than once on `topic`: read
+ * committed, then uncommitted. Tells a publisher that committed twice (kcat sees both copies
+ * committed) from a reader that let an aborted transaction through (kcat sees one committed copy
+ * and the other only uncommitted), which the same symptom cannot.
+ */
+export const secondOpinion = async (topic: string, seen: readonly Seen[]): Promise<string[]> => {
+  const counts = countBy(seen, (r) => r.headers.ce_storedeventid);
+  const twice = new Set([...counts].filter(([, n]) => n > 1).map(([id]) => id));
+  if (twice.size === 0) return [];
+  const lines: string[] = [];
+  for (const isolation of ['read_committed', 'read_uncommitted'] as const) {
+    try {
+      const records = await kcatRead(topic, isolation);
+      const at = new Map<string, string[]>();
+      for (const r of records) {
+        const id = r.headers.find(([name]) => name === 'ce_storedeventid')?.[1];
+        if (id && twice.has(id)) at.set(id, [...(at.get(id) ?? []), `${r.partition}@${r.offset}`]);
+      }
+      for (const [id, where] of at) lines.push(`kcat ${isolation}: ${id} at ${where.join(', ')}`);
+    } catch (error) {
+      lines.push(`kcat ${isolation} could not read ${topic}: ${(error as Error).message}`);
+    }
+  }
+  return lines;
 };
 
 /** The newest record per key (a consumer sees one key's records in partition order). */

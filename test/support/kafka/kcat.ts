@@ -14,9 +14,13 @@ export interface KcatRecord {
 
 /**
  * Everything on `topic` so far, read by kcat (librdkafka) as a consumer that nobody here wrote
- * would: read_committed, from the beginning, exiting at the end of every partition.
+ * would: read_committed (unless told otherwise), from the beginning, exiting at the end of every
+ * partition.
  */
-export const kcatRead = async (topic: string): Promise<KcatRecord[]> => {
+export const kcatRead = async (
+  topic: string,
+  isolation: 'read_committed' | 'read_uncommitted' = 'read_committed',
+): Promise<KcatRecord[]> => {
   // async: the service under test runs in this process and must keep publishing meanwhile
   const { stdout } = await promisify(execFile)(
     'kcat',
@@ -27,7 +31,7 @@ export const kcatRead = async (topic: string): Promise<KcatRecord[]> => {
       '-t',
       topic,
       '-X',
-      'isolation.level=read_committed',
+      `isolation.level=${isolation}`,
       '-o',
       'beginning',
       '-e',
