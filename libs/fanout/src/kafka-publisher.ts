@@ -15,6 +15,7 @@ import {
   isFenced,
   mapInOrder,
   MAX_TOPIC_BATCH_BYTES,
+  readPartitionOf,
   RecordsFor,
   sendInTransaction,
   withTimeout,
@@ -36,7 +37,7 @@ export interface KafkaPublisherOptions {
   readonly progressTopic: string;
   readonly progressGroupId: string;
   readonly maxBatch?: number;
-  /** Bytes of records a transaction sends to one topic at most (see `MAX_TOPIC_BATCH_BYTES`). */
+  /** Bytes of records a transaction sends to one topic partition at most (`MAX_TOPIC_BATCH_BYTES`). */
   readonly maxTopicBatchBytes?: number;
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
@@ -165,6 +166,13 @@ export class KafkaPublisher implements Publisher {
     await ensureTopics(this.admin, [...topics, progressTopicSpec(progressTopic)], (m) =>
       logger.warn(m),
     );
+    // The partition each record goes to, so that the byte bound counts what the broker limits: one
+    // partition's record batch. Counted per topic, the bench's catch-up took 133 transactions of
+    // 330 events on average, where the plain producer took 88 of 497.
+    const partitionOf = await readPartitionOf(
+      this.admin,
+      topics.map((t) => t.name),
+    );
     this.producer = kafka.producer({
       transactionalId,
       idempotent: true,
@@ -192,7 +200,8 @@ export class KafkaPublisher implements Publisher {
       for await (const batch of batches(this.subscription, this.maxBatch, whileCommitting)) {
         if (this.stopping) break;
         const mapped = await mapInOrder(batch, this.options.recordsFor);
-        for (const { events, records } of inTransactions(batch, mapped, this.maxTopicBatchBytes)) {
+        const transactions = inTransactions(batch, mapped, this.maxTopicBatchBytes, partitionOf);
+        for (const { events, records } of transactions) {
           await committing;
           if (this.stopping) break;
           committing = this.publishBatch(this.producer, progress, events, records).then(onProgress);

@@ -1,6 +1,13 @@
+import { Partitioners } from 'kafkajs';
 import type { RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from './fanout-record';
-import { inTransactions, MAP_SLICE, mapInOrder, recordBytes } from './transactions';
+import {
+  inTransactions,
+  MAP_SLICE,
+  mapInOrder,
+  partitionOfByKey,
+  recordBytes,
+} from './transactions';
 
 const events = (n: number): RecordedEvent[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -110,5 +117,55 @@ describe('inTransactions', () => {
       ['e-3'],
     ]);
     expect(inTransactions(batch, mapped).map((t) => t.events.length)).toEqual([4]);
+  });
+
+  it('with the partition of each record, bounds what goes to each partition of a topic', () => {
+    // Streams s-0, s-1, s-2 take turns; 400 bytes an event; a bound of 1,000.
+    const batch = events(9);
+    const mapped = batch.map((event) => [sized(event, 400)]);
+    const byStream = (record: FanoutRecord) => Number(record.key.slice(2));
+    // One partition a stream: each gets 400 bytes every third event, so three events (1,200 bytes)
+    // pass the bound only at the seventh event of the batch.
+    expect(inTransactions(batch, mapped, 1_000, byStream).map((t) => t.events.length)).toEqual([
+      6, 3,
+    ]);
+    // The same records counted per topic: two events a transaction.
+    expect(inTransactions(batch, mapped, 1_000).map((t) => t.events.length)).toEqual([
+      2, 2, 2, 2, 1,
+    ]);
+    // All in one partition: as per topic.
+    expect(inTransactions(batch, mapped, 1_000, () => 0).map((t) => t.events.length)).toEqual([
+      2, 2, 2, 2, 1,
+    ]);
+  });
+});
+
+describe('partitionOfByKey', () => {
+  it("places a record where the producer's default partitioner does, by key", () => {
+    const partitionOf = partitionOfByKey(new Map([['calls', 6]]));
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+      offlineReplicas: [],
+    }));
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const record = { topic: 'calls', key: `call-${i}`, value: 'v', headers: {} };
+      const partition = partitionOf(record);
+      seen.add(partition);
+      expect(partition).toBe(
+        partitioner({ topic: 'calls', partitionMetadata, message: { key: record.key } }),
+      );
+    }
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('says -1 for a topic it has no count for', () => {
+    const partitionOf = partitionOfByKey(new Map([['calls', 6]]));
+    expect(partitionOf({ topic: 'other', key: 'k', value: null, headers: {} })).toBe(-1);
   });
 });

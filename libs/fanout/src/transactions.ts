@@ -1,4 +1,4 @@
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { Admin, Message, PartitionMetadata, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import type { RecordedEvent } from '@tracker/event-store';
 import type { FanoutRecord } from './fanout-record';
 
@@ -51,13 +51,57 @@ export const mapInOrder = async (
 };
 
 /**
- * The bytes of records one Kafka transaction sends to one topic at most, by default. The broker
- * refuses a record batch (one partition's records in one produce request) over its
+ * The bytes of records one Kafka transaction sends to one partition of a topic at most, by default.
+ * The broker refuses a record batch (one partition's records in one produce request) over its
  * `message.max.bytes`, 1,048,588 bytes by default, and the publisher would then retry the same
- * batch for ever. A topic's share bounds each of its partitions' batches; the rest is room for
- * their framing.
+ * batch for ever; the rest is room for the batch's framing.
  */
 export const MAX_TOPIC_BATCH_BYTES = 1_000_000;
+
+/** The partition of its topic a record goes to, or -1 when not known. */
+export type PartitionOf = (record: FanoutRecord) => number;
+
+/**
+ * Where kafkajs's default partitioner (the producer's; Java's murmur2 of the key) sends a record,
+ * given each topic's partition count. The counts are read when a publisher starts: should a topic
+ * gain partitions meanwhile, a batch may pass the bound and be refused, and the publisher's retry
+ * starts again with fresh counts.
+ */
+export const partitionOfByKey = (partitionCounts: ReadonlyMap<string, number>): PartitionOf => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const metadata = new Map<string, PartitionMetadata[]>();
+  for (const [topic, count] of partitionCounts) {
+    metadata.set(
+      topic,
+      Array.from({ length: count }, (_, partitionId) => ({
+        partitionErrorCode: 0,
+        partitionId,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+        offlineReplicas: [],
+      })),
+    );
+  }
+  return (record) => {
+    const partitionMetadata = metadata.get(record.topic);
+    if (!partitionMetadata) return -1;
+    return partitioner({
+      topic: record.topic,
+      partitionMetadata,
+      message: { key: record.key, value: record.value },
+    });
+  };
+};
+
+/** `partitionOfByKey` with the partition counts the broker has now for `topics`. */
+export const readPartitionOf = async (
+  admin: Admin,
+  topics: readonly string[],
+): Promise<PartitionOf> => {
+  const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
+  return partitionOfByKey(new Map(described.map((t) => [t.name, t.partitions.length])));
+};
 
 /** Bytes a record adds to a record batch, a little over: its key, value and headers, and framing. */
 export const recordBytes = (record: FanoutRecord): number => {
@@ -75,36 +119,42 @@ export interface Transaction {
 }
 
 /**
- * Cuts a mapped batch into transactions that send at most `maxTopicBytes` of records to any one
- * topic, in order, each event's records in one transaction. An event whose records alone pass the
- * bound goes alone, and is refused by a broker whose limit it passes: no cut can help it.
+ * Cuts a mapped batch into transactions that send at most `maxBatchBytes` of records to any one
+ * partition of a topic (`partitionOf`; without it, to any one topic: safe for any partitioning,
+ * but a backlog spread over many partitions is cut far more often than the broker needs), in
+ * order, each event's records in one transaction. An event whose records alone pass the bound goes
+ * alone, and is refused by a broker whose limit it passes: no cut can help it.
  */
 export const inTransactions = (
   events: readonly RecordedEvent[],
   recordsPerEvent: ReadonlyArray<readonly FanoutRecord[]>,
-  maxTopicBytes: number = MAX_TOPIC_BATCH_BYTES,
+  maxBatchBytes: number = MAX_TOPIC_BATCH_BYTES,
+  partitionOf?: PartitionOf,
 ): Transaction[] => {
+  const batchOf = (record: FanoutRecord) =>
+    partitionOf ? `${record.topic}\u0000${partitionOf(record)}` : record.topic;
   const transactions: Transaction[] = [];
   let current = { events: [] as RecordedEvent[], records: [] as FanoutRecord[] };
-  let bytesByTopic = new Map<string, number>();
+  let bytesByBatch = new Map<string, number>();
   events.forEach((event, i) => {
     const records = recordsPerEvent[i];
     const adding = new Map<string, number>();
     for (const record of records) {
-      adding.set(record.topic, (adding.get(record.topic) ?? 0) + recordBytes(record));
+      const batch = batchOf(record);
+      adding.set(batch, (adding.get(batch) ?? 0) + recordBytes(record));
     }
     const passes = [...adding].some(
-      ([topic, bytes]) => (bytesByTopic.get(topic) ?? 0) + bytes > maxTopicBytes,
+      ([batch, bytes]) => (bytesByBatch.get(batch) ?? 0) + bytes > maxBatchBytes,
     );
     if (current.events.length > 0 && passes) {
       transactions.push(current);
       current = { events: [], records: [] };
-      bytesByTopic = new Map();
+      bytesByBatch = new Map();
     }
     current.events.push(event);
     current.records.push(...records);
-    for (const [topic, bytes] of adding) {
-      bytesByTopic.set(topic, (bytesByTopic.get(topic) ?? 0) + bytes);
+    for (const [batch, bytes] of adding) {
+      bytesByBatch.set(batch, (bytesByBatch.get(batch) ?? 0) + bytes);
     }
   });
   if (current.events.length > 0) transactions.push(current);

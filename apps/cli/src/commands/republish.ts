@@ -12,6 +12,7 @@ import {
   CallRecordMapper,
   ensureTopics,
   inTransactions,
+  readPartitionOf,
   isFenced,
   kafkaClient,
   mapInOrder,
@@ -127,10 +128,16 @@ export const republish = async (
       ],
       (message) => process.stderr.write(`warning: ${message}\n`),
     );
+    const partitionOf = await readPartitionOf(admin, [
+      topics.callState,
+      topics.operationState,
+      topics.callEvents,
+    ]);
     await producer.connect();
     for await (const batch of chunks(selected(store, from, callId), batchSize)) {
       const mapped = await mapInOrder(batch, mapper.recordsFor);
-      for (const transaction of inTransactions(batch, mapped, kafkaConfig.maxTopicBatchBytes)) {
+      const cut = inTransactions(batch, mapped, kafkaConfig.maxTopicBatchBytes, partitionOf);
+      for (const transaction of cut) {
         try {
           await sendInTransaction(producer, transaction.records);
         } catch (error) {
