@@ -158,7 +158,11 @@ describe('partitionOfByKey', () => {
       const partition = partitionOf(record);
       seen.add(partition);
       expect(partition).toBe(
-        partitioner({ topic: 'calls', partitionMetadata, message: { key: record.key } }),
+        partitioner({
+          topic: 'calls',
+          partitionMetadata,
+          message: { key: record.key, value: 'v' },
+        }),
       );
     }
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5]);
