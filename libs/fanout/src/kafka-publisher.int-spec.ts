@@ -98,10 +98,11 @@ describe('KafkaPublisher on a real broker', () => {
     }
   }, 150_000);
 
-  // A broker restarted after SIGKILL first serves the high watermark of its last checkpoint
-  // (every 5 s by default), which can lie below records it had acknowledged. The publisher that
-  // resumes must still see the last commit: here the broker dies right after one, with the
-  // publisher having committed for longer than a checkpoint interval.
+  // The broker dies right after a commit, the publisher having committed for longer than the
+  // broker's high-watermark checkpoint interval (5 s): the next one resumes exactly after it. The
+  // broker fault test (test/faults.e2e-spec.ts) once met a restarted broker reporting the progress
+  // topic's end below such a commit (hence `PublisherProgress.barrier`); this test did not
+  // reproduce that in 7 runs without the barrier, so it guards the resume, not that fault.
   (brokerIsLocal() ? it : it.skip)(
     `resumes exactly after the broker is SIGKILLed right after a commit${brokerIsLocal() ? '' : ' (skipped: the broker is not the local deploy/kafka one)'}`,
     async () => {

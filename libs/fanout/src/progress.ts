@@ -71,11 +71,11 @@ export class PublisherProgress {
   /**
    * The record a publisher commits in its first transaction, before `read()`. Kafka acknowledges it
    * only once the partition's high watermark has passed it, so the end `read()` looks up covers
-   * every record committed before. Without it, a broker restarted after a crash can answer with a
-   * high watermark restored from its last checkpoint (every 5 s by default), below records it had
-   * acknowledged: the read stopped short of the last committed position, and the publisher sent
-   * that transaction's records again (seen in the broker fault test, about one run in ten on a
-   * freshly formatted broker). A tombstone: compaction removes it.
+   * every record committed before. Without it, a broker restarted after a crash could report the
+   * partition's end below records it had acknowledged (most likely a high watermark restored from
+   * its checkpoint, written every 5 s by default): the read stopped short of the last committed
+   * position, and the publisher sent that transaction's records again (seen in the broker fault
+   * test, about one run in ten on a freshly formatted broker). A tombstone: compaction removes it.
    */
   barrier(): { topic: string; messages: Message[] } {
     return {
