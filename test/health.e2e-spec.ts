@@ -26,10 +26,12 @@ describe('health endpoints (service on a real port)', () => {
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
 
+  // Closing stops the service's threads; under CI's load it once took more than jest's default
+  // 5 s for a hook.
   afterAll(async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it('is live', async () => {
     const response = await fetch(`${base}/health/live`);

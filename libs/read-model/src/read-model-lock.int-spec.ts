@@ -9,8 +9,10 @@ const repoRoot = resolve(__dirname, '../../..');
 /** Another process that holds the lock the way `mode` says, until it is killed. */
 const holder = (readModelPath: string, mode: 'share' | 'takeAlone') =>
   new Promise<{ kill: () => Promise<void> }>((held, fail) => {
+    // The lock lives as long as its connection: kept in a global, or the GC may close it (and
+    // free the lock) while the test still counts on it, as it once did under CI's load.
     const script =
-      `require(${JSON.stringify(join(__dirname, 'read-model-lock'))}).ReadModelLock` +
+      `globalThis.lock = require(${JSON.stringify(join(__dirname, 'read-model-lock'))}).ReadModelLock` +
       `.${mode}(${JSON.stringify(readModelPath)}); console.log('held'); setInterval(() => {}, 1e6);`;
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
       cwd: repoRoot,
