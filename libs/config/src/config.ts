@@ -46,7 +46,7 @@ export interface AppConfig {
     readonly clientId: string;
     readonly transactionalId: string;
     readonly partitions: number;
-    /** Bytes of records a Kafka transaction sends to one topic at most: below `message.max.bytes`. */
+    /** Bytes of records a Kafka transaction sends to one topic partition at most: below `message.max.bytes`. */
     readonly maxTopicBatchBytes: number;
     /** `thread`: the publisher runs in a worker thread of its own; `inline`: on the HTTP loop. */
     readonly publisher: 'thread' | 'inline';

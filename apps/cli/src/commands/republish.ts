@@ -119,20 +119,16 @@ export const republish = async (
   const bar = progressBar('republish', total);
   try {
     await admin.connect();
-    await ensureTopics(
+    const specs = [
+      { name: topics.callState, compacted: true, partitions },
+      { name: topics.operationState, compacted: true, partitions },
+      { name: topics.callEvents, compacted: false, partitions },
+    ];
+    await ensureTopics(admin, specs, (message) => process.stderr.write(`warning: ${message}\n`));
+    const partitionOf = await readPartitionOf(
       admin,
-      [
-        { name: topics.callState, compacted: true, partitions },
-        { name: topics.operationState, compacted: true, partitions },
-        { name: topics.callEvents, compacted: false, partitions },
-      ],
-      (message) => process.stderr.write(`warning: ${message}\n`),
+      specs.map((spec) => spec.name),
     );
-    const partitionOf = await readPartitionOf(admin, [
-      topics.callState,
-      topics.operationState,
-      topics.callEvents,
-    ]);
     await producer.connect();
     for await (const batch of chunks(selected(store, from, callId), batchSize)) {
       const mapped = await mapInOrder(batch, mapper.recordsFor);
