@@ -10,5 +10,5 @@ export const toEventData = (event: CallEvent): EventData => ({
 });
 
 /** Stored events of a call stream were written by `toEventData`, so they are domain events again. */
-export const toCallEvent = (event: RecordedEvent): CallEvent =>
+export const toCallEvent = (event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): CallEvent =>
   ({ type: event.type, data: event.data, metadata: event.metadata }) as unknown as CallEvent;

@@ -48,6 +48,24 @@ export interface EmbeddedStoreOptions {
   readonly onCommit?: (commit: { durationMs: number; appends: number }) => void;
 }
 
+/** A stream as a rebuild reads it (`readStreamsWhole`). */
+export interface WholeStream {
+  readonly streamId: string;
+  /** The revision of the last event read. */
+  readonly revision: bigint;
+  readonly events: readonly Pick<RecordedEvent, 'type' | 'data' | 'metadata'>[];
+}
+
+const parseStreamJson = (streamId: string, json: string): WholeStream['events'] => {
+  let events: [string, unknown, Record<string, unknown>][];
+  try {
+    events = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`stream ${streamId}: ${(error as Error).message}`, { cause: error });
+  }
+  return events.map(([type, data, metadata]) => ({ type, data, metadata }));
+};
+
 interface PendingAppend {
   readonly streamId: string;
   readonly events: readonly PreparedEvent[];
@@ -191,6 +209,19 @@ export class EmbeddedEventStore implements EventStore {
         )
         .raw(),
       head: db.prepare('SELECT MAX(position) FROM events').raw(),
+      // JSON built in SQLite: one row and one JSON.parse per stream instead of a row and two
+      // parses per event. Stored data and metadata are JSON text (`prepare`). 234k events/s
+      // against 140k read one stream at a time with `readStream` (a throwaway script on the bench's
+      // 1.7 M-event store, warm).
+      streamsWhole: db
+        .prepare(
+          `SELECT stream_id, max(revision),
+             '[' || group_concat('[' || json_quote(type) || ',' || data || ',' || metadata || ']',
+                                 ',' ORDER BY revision) || ']'
+           FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) AND position <= ?
+           GROUP BY stream_id`,
+        )
+        .raw(),
       streamsByFirstEvent: db
         .prepare(
           `SELECT stream_id, MIN(position) AS first FROM events GROUP BY stream_id
@@ -376,6 +407,29 @@ export class EmbeddedEventStore implements EventStore {
     try {
       const rows = this.stmt.streamsByFirstEvent.all(Number(upTo.commit)) as Array<[string]>;
       return rows.map(([streamId]) => streamId);
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  /**
+   * The events of each of `streamIds` up to `upTo`, in revision order, without ids, positions or
+   * times: what a rebuild folds. A stream with no event at or before `upTo` is left out; the rest
+   * come in no particular order. Read a few dozen streams per call: one query covers them all.
+   */
+  readStreamsWhole(streamIds: readonly string[], upTo: StorePosition): WholeStream[] {
+    this.assertOpen();
+    try {
+      const rows = this.stmt.streamsWhole.all(JSON.stringify(streamIds), Number(upTo.commit)) as [
+        string,
+        number,
+        string,
+      ][];
+      return rows.map(([streamId, revision, json]) => ({
+        streamId,
+        revision: BigInt(revision),
+        events: parseStreamJson(streamId, json),
+      }));
     } catch (error) {
       throw this.failed(error);
     }
