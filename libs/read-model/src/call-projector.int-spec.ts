@@ -202,11 +202,27 @@ describe('CallProjector', () => {
     );
   });
 
+  it('hands the views of a watched call to its watchers, and nothing once unwatched', () => {
+    const { projector: p } = projector();
+    const seen: CallView[] = [];
+    const others: CallView[] = [];
+    const unwatch = p.watch(CALL, (view) => seen.push(view));
+    p.watch('99999999-0000-4000-8000-000000000000', (view) => others.push(view));
+    expect(p.watchedCalls.sort()).toEqual([CALL, '99999999-0000-4000-8000-000000000000'].sort());
+    p.apply(stored.slice(0, 2));
+    expect(seen).toEqual([toCallView(foldCall(callEvents().slice(0, 2)))]);
+    unwatch();
+    expect(p.watchedCalls).toEqual(['99999999-0000-4000-8000-000000000000']);
+    p.apply(stored.slice(2));
+    expect(seen).toHaveLength(1);
+    expect(others).toEqual([]);
+  });
+
   it('changes nothing when a batch is delivered again', () => {
     const { readModel, projector: p } = projector();
     p.apply(stored);
     const seen: CallView[] = [];
-    p.changes.on('call', (view: CallView) => seen.push(view));
+    p.watch(CALL, (view: CallView) => seen.push(view));
     p.apply(stored.slice(1));
     expect(seen).toEqual([]);
     expect(rows(readModel)).toEqual(expected());

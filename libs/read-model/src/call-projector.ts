@@ -162,7 +162,7 @@ export class CallProjector extends Projection {
     this.projected += batch.length;
     if (this.calls !== undefined) this.calls += created;
     this.onCommitted?.(batch);
-    for (const write of writes) this.changes.emit('call', write.view satisfies CallView);
+    this.deliver(writes.map((write) => write.view satisfies CallView));
     this.changes.emit('batch', last);
   }
 

@@ -127,10 +127,11 @@ export class CallTrackerGrpcController {
 
   /**
    * The current view first, then each committed change of this call, until it is final. The
-   * listener is added before the current view is read (so no change falls between the two) and
-   * removed on completion, error or client cancel (Nest unsubscribes when the call is cancelled).
-   * The read answers from a query thread: a change may arrive first, and then the read's view
-   * (older, or none yet) is not sent.
+   * watch starts before the current view is read and ends on completion, error or client cancel
+   * (Nest unsubscribes when the call is cancelled). A projection thread learns of the watch by
+   * message and then posts the call's current view itself, so a change committed meanwhile is not
+   * lost. Views come from the query thread and the projection in any order: one older than what
+   * was sent is skipped (by version); the read decides NOT_FOUND only if no view came at all.
    */
   @GrpcMethod(SERVICE, 'WatchCall')
   watchCall(request: { call_id?: string }): Observable<CallMessage> {
@@ -143,10 +144,7 @@ export class CallTrackerGrpcController {
         subscriber.next(toCallMessage(view));
         if (view.final) subscriber.complete();
       };
-      const onChange = (view: CallView) => {
-        if (view.callId === id) send(view);
-      };
-      this.projector.changes.on('call', onChange);
+      const unwatch = this.projector.watch(id, send);
       this.readModel.getCall(id).then(
         (current) => {
           if (current) send(current);
@@ -157,9 +155,7 @@ export class CallTrackerGrpcController {
             error instanceof ReadModelUnavailableError ? unavailableStatus(error) : error,
           ),
       );
-      return () => {
-        this.projector.changes.off('call', onChange);
-      };
+      return unwatch;
     });
   }
 

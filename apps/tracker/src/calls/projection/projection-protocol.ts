@@ -11,7 +11,14 @@ export interface ProjectionWorkerData {
   readonly wake: SharedArrayBuffer;
 }
 
-export type ToProjection = { readonly kind: 'appended' } | { readonly kind: 'stop' };
+export type ToProjection =
+  | { readonly kind: 'appended' }
+  /**
+   * The calls watched now (all of them, not a change): the thread posts the views of these only,
+   * and at once the current view of each call that was not watched before.
+   */
+  | { readonly kind: 'watch'; readonly callIds: readonly string[] }
+  | { readonly kind: 'stop' };
 
 export type FromProjection =
   | {
@@ -24,6 +31,7 @@ export type FromProjection =
       /** The projection thread's Linux id (constant), for its CPU metric. */
       readonly osThreadId?: number;
     }
+  /** New views of watched calls. */
   | { readonly kind: 'calls'; readonly views: readonly CallView[] }
   | LogMessage
   | { readonly kind: 'stopped' };

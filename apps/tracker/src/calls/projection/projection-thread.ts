@@ -60,6 +60,7 @@ export class ProjectionThread extends Projection {
     // The embedded store's writes happen in this process: tell the thread at once, so it does not
     // wait for its poll to see them.
     this.unwatch = this.wake.follow(this.store, () => this.send({ kind: 'appended' }));
+    if (this.watchedCalls.length > 0) this.watchedCallsChanged();
   }
 
   async stop(): Promise<void> {
@@ -71,6 +72,10 @@ export class ProjectionThread extends Projection {
     await this.stopped;
     clearTimeout(timer);
     this.worker = undefined;
+  }
+
+  protected override watchedCallsChanged(): void {
+    this.send({ kind: 'watch', callIds: this.watchedCalls });
   }
 
   private send(message: ToProjection): void {
@@ -87,10 +92,10 @@ export class ProjectionThread extends Projection {
         };
         this.osThreadId = message.osThreadId;
         if (message.createdMs?.length) this.onCommitted?.(message.createdMs);
+        if (this.current.position) this.changes.emit('batch', this.current.position);
         return;
       case 'calls':
-        for (const view of message.views) this.changes.emit('call', view);
-        if (this.current.position) this.changes.emit('batch', this.current.position);
+        this.deliver(message.views);
         return;
       case 'log':
         this.logger[message.level](message.message);

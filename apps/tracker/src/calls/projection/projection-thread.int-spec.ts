@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { callStreamName, CallView, DEFAULT_DEADLINE_BOUNDS } from '@tracker/domain';
+import { at, CALL, callNotification, graphCommand, history } from '@tracker/domain/testing';
+import { EmbeddedEventStore, NO_STREAM } from '@tracker/event-store';
+import { toEventData } from '@tracker/call-stream';
+import { eventually } from '../../../../../test/support/service-process';
+import { ProjectionThread } from './projection-thread';
+import type { FromProjection } from './projection-protocol';
+
+const OTHER = '99999999-0000-4000-8000-000000000000';
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** One notification of `callId` in `state`, as the events its stream gets (`after` = its revision). */
+const notified = (callId: string, state: string, seconds: number) =>
+  history(graphCommand(callNotification(state, { callId }), at(seconds))).map(toEventData);
+
+describe('ProjectionThread', () => {
+  let dir: string;
+  let store: EmbeddedEventStore;
+  let thread: ProjectionThread;
+  /** Every view the thread posted to this thread, watched or not. */
+  let posted: CallView[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'projection-thread-'));
+    const path = join(dir, 'events.db');
+    store = EmbeddedEventStore.open({ path });
+    thread = new ProjectionThread(
+      {
+        store: { kind: 'embedded', path },
+        readModelPath: join(dir, 'read-model.db'),
+        bounds: DEFAULT_DEADLINE_BOUNDS,
+      },
+      store,
+      quiet,
+    );
+    thread.start();
+    posted = [];
+    const worker = (thread as unknown as { worker: import('node:worker_threads').Worker }).worker;
+    worker.on('message', (message: FromProjection) => {
+      if (message.kind === 'calls') posted.push(...message.views);
+    });
+  });
+
+  afterEach(async () => {
+    await thread.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const projected = (events: number) =>
+    eventually(
+      `${events} events projected`,
+      async () => thread.status.projectedEvents,
+      (n) => n >= events,
+      10_000,
+      20,
+    );
+
+  it('posts the views of watched calls only, the current one first when a watch begins', async () => {
+    const append = async (callId: string, state: string, seconds: number) => {
+      const stream = callStreamName(callId);
+      const revision = (await store.readStream(stream)).length;
+      const events = notified(callId, state, seconds);
+      await store.appendToStream(stream, events, revision === 0 ? NO_STREAM : BigInt(revision - 1));
+      return events.length;
+    };
+    let events = await append(CALL, 'establishing', 0);
+    await projected(events);
+    expect(posted).toEqual([]); // nobody watches: nothing crosses to the event loop
+
+    const seen: CallView[] = [];
+    const unwatch = thread.watch(CALL, (view) => seen.push(view));
+    // Committed before the watch: the thread sends it as the current view.
+    await eventually(
+      'the current view',
+      async () => seen.length,
+      (n) => n === 1,
+      10_000,
+      20,
+    );
+    expect(seen[0]).toMatchObject({ callId: CALL, state: 'establishing' });
+
+    events += await append(OTHER, 'established', 1);
+    events += await append(CALL, 'established', 2);
+    await projected(events);
+    await eventually(
+      'the live change',
+      async () => seen.length,
+      (n) => n === 2,
+      10_000,
+      20,
+    );
+    expect(seen[1]).toMatchObject({ callId: CALL, state: 'established' });
+
+    unwatch();
+    expect(thread.watchedCalls).toEqual([]);
+    events += await append(CALL, 'terminated', 3);
+    await projected(events);
+    expect(seen).toHaveLength(2);
+    expect(posted.map((view) => [view.callId, view.state])).toEqual([
+      [CALL, 'establishing'],
+      [CALL, 'established'],
+    ]);
+  }, 30_000);
+});
