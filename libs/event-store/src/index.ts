@@ -3,6 +3,7 @@ export * from './port/position';
 export * from './port/errors';
 export * from './embedded/embedded-event-store';
 export { isUnavailable as isSqliteUnavailable } from './embedded/sqlite-errors';
+export { openSqlite } from './embedded/open-sqlite';
 export * from './esdb/esdb-event-store';
 export * from './subscription/batches';
 export * from './threads/thread-cpu';

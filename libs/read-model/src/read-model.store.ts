@@ -9,7 +9,7 @@ import {
   type CallView,
   type OperationView,
 } from '@tracker/domain';
-import { formatPosition, parsePosition, StorePosition } from '@tracker/event-store';
+import { formatPosition, openSqlite, parsePosition, StorePosition } from '@tracker/event-store';
 import { CallRows, toCallRows } from './call-rows';
 import { openSchema } from './schema';
 
@@ -79,20 +79,19 @@ export class ReadModelStore {
     bulk = false,
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    // Before anything that locks: another process may be opening (or migrating) the same file.
-    this.db.pragma('busy_timeout = 5000');
-    if (bulk) {
-      this.db.pragma('journal_mode = OFF');
-      this.db.pragma('synchronous = OFF');
-      this.db.pragma('cache_size = -131072'); // 128 MiB: the rows of the calls going on
-    } else {
-      this.db.pragma('journal_mode = WAL');
-      // The read model can always be rebuilt from the store, so it does not pay for an fsync per
-      // batch; the checkpoint commits with the rows it covers, so they never disagree.
-      this.db.pragma('synchronous = NORMAL');
-    }
-    openSchema(this.db);
+    this.db = openSqlite(path, 5000, (db) => {
+      if (bulk) {
+        db.pragma('journal_mode = OFF');
+        db.pragma('synchronous = OFF');
+        db.pragma('cache_size = -131072'); // 128 MiB: the rows of the calls going on
+      } else {
+        db.pragma('journal_mode = WAL');
+        // The read model can always be rebuilt from the store, so it does not pay for an fsync
+        // per batch; the checkpoint commits with the rows it covers, so they never disagree.
+        db.pragma('synchronous = NORMAL');
+      }
+      openSchema(db);
+    });
     this.stmt = {
       checkpoint: this.db.prepare('SELECT position FROM checkpoints WHERE projection = ?').raw(),
       saveCheckpoint: this.db.prepare(

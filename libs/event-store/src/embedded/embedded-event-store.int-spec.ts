@@ -188,28 +188,38 @@ describe('embedded store', () => {
 
   // Two service processes started together on a new file: one switches it to WAL (a write lock)
   // while the other opens it. The second must wait for the lock, not exit with SQLITE_BUSY.
-  it('opens a file while another process holds its write lock, waiting instead of failing', async () => {
-    const path = join(dir, 'events.db');
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const db = new (require('libsql'))(${JSON.stringify(path)});
-         db.exec('BEGIN EXCLUSIVE');
-         process.stdout.write('locked\\n');
-         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
-      ],
-      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout.once('data', () => resolve());
-      holder.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
-    });
-    const started = Date.now();
-    const store = EmbeddedEventStore.open({ path });
-    expect(Date.now() - started).toBeGreaterThan(100); // it did meet the lock
-    await store.appendToStream('s', [event(1)], NO_STREAM);
-    expect((await store.readStream('s')).map((e) => e.data)).toEqual([{ i: 1 }]);
-    await store.close();
-  });
+  // A reserved lock on a file not yet in WAL mode is what another instance starting at the same
+  // moment holds while it creates the tables: SQLite then refuses the switch to WAL at once,
+  // without waiting (it would deadlock), so the open itself must try again.
+  it.each([
+    ['an exclusive lock', 'BEGIN EXCLUSIVE', ''],
+    ['a reserved lock on a new file', 'BEGIN IMMEDIATE', 'CREATE TABLE other (x)'],
+  ])(
+    'opens a file while another process holds %s, waiting instead of failing',
+    async (_, begin, write) => {
+      const path = join(dir, 'events.db');
+      const holder = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const db = new (require('libsql'))(${JSON.stringify(path)});
+           db.exec(${JSON.stringify(begin)});
+           if (${JSON.stringify(write)}) db.exec(${JSON.stringify(write)});
+           process.stdout.write('locked\\n');
+           setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+        ],
+        { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
+      });
+      const started = Date.now();
+      const store = EmbeddedEventStore.open({ path });
+      expect(Date.now() - started).toBeGreaterThan(100); // it did meet the lock
+      await store.appendToStream('s', [event(1)], NO_STREAM);
+      expect((await store.readStream('s')).map((e) => e.data)).toEqual([{ i: 1 }]);
+      await store.close();
+    },
+  );
 });

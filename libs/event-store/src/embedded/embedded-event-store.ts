@@ -22,6 +22,7 @@ import {
 import { StorePosition } from '../port/position';
 import { EVENT_COLUMNS, EventRow, SCHEMA } from './schema';
 import { toStoreError } from './sqlite-errors';
+import { openSqlite } from './open-sqlite';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { CommitHealth } from './commit-health';
 import { WriterThread } from './writer/writer-thread';
@@ -164,12 +165,11 @@ export class EmbeddedEventStore implements EventStore {
     if (options.path === ':memory:')
       throw new Error('the embedded store needs a file, not :memory:');
     mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    // First: switching a new file to WAL takes a write lock, and two processes may open it at once.
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(options.path, options.busyTimeoutMs ?? 5000, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SCHEMA);
+    });
     this.stmt = this.prepareStatements();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.commitHealth = new CommitHealth(options.probeAfterIdleMs ?? 5000);

@@ -73,26 +73,21 @@ describe('ProjectionThread', () => {
 
     const seen: CallView[] = [];
     const unwatch = thread.watch(CALL, (view) => seen.push(view));
-    // Committed before the watch: the thread sends it as the current view.
-    await eventually(
-      'the current view',
-      async () => seen.length,
-      (n) => n === 1,
-      10_000,
-      20,
-    );
+    const views = (n: number) =>
+      eventually(
+        `${n} views`,
+        async () => seen.length,
+        (m) => m >= n,
+        10_000,
+        20,
+      );
+    await views(1); // committed before the watch: the thread sends it as the current view
     expect(seen[0]).toMatchObject({ callId: CALL, state: 'establishing' });
 
     events += await append(OTHER, 'established', 1);
     events += await append(CALL, 'established', 2);
     await projected(events);
-    await eventually(
-      'the live change',
-      async () => seen.length,
-      (n) => n === 2,
-      10_000,
-      20,
-    );
+    await views(2);
     expect(seen[1]).toMatchObject({ callId: CALL, state: 'established' });
 
     unwatch();
