@@ -10,6 +10,8 @@ export interface FoldThreadData {
   readonly bounds: DeadlineBounds;
   /** Calls per message to the writer. */
   readonly callsPerMessage: number;
+  /** A stream larger than this is read event by event (`readStreamsWhole`); tests make it small. */
+  readonly maxStreamBytes?: number;
 }
 
 export type FromFoldThread =

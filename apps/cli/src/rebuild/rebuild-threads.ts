@@ -17,6 +17,8 @@ export interface RebuildThreadsOptions {
   /** Told of the events each written message covered (progress). */
   readonly onEvents: (events: number) => void;
   readonly callsPerMessage?: number;
+  /** See `FoldThreadData`. */
+  readonly maxStreamBytes?: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
           streamIds,
           bounds: options.bounds,
           callsPerMessage: options.callsPerMessage ?? 500,
+          maxStreamBytes: options.maxStreamBytes,
         };
         const worker = startThread(join(__dirname, 'rebuild-worker'), data);
         workers.push(worker);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { callIdFromStreamName, evolveAll } from '@tracker/domain';
-import { EmbeddedEventStore } from '@tracker/event-store';
+import { EmbeddedEventStore, WholeStream } from '@tracker/event-store';
 import { toCallEvent } from '@tracker/call-stream';
 import { CallRows, toCallRows, toCallWrite } from '@tracker/read-model';
 import {
@@ -44,22 +44,35 @@ const run = async () => {
     calls = [];
     events = 0;
   };
+  const fold = async (stream: WholeStream) => {
+    events += stream.events.length;
+    // Other streams (an import may bring any) are counted, as the in-order fold counts them, and
+    // not projected.
+    if (callIdFromStreamName(stream.streamId) === undefined) return;
+    try {
+      const state = evolveAll(stream.events.map(toCallEvent));
+      calls.push(toCallRows(toCallWrite(state, stream.revision, data.bounds)));
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      throw new Error(`stream ${stream.streamId}: ${message}`, { cause: error });
+    }
+    if (calls.length >= data.callsPerMessage) await flush();
+  };
   try {
     for (let i = 0; i < data.streamIds.length; i += STREAMS_PER_READ) {
       const ids = data.streamIds.slice(i, i + STREAMS_PER_READ);
-      for (const stream of store.readStreamsWhole(ids, upTo)) {
-        events += stream.events.length;
-        // Other streams (an import may bring any) are counted, as the in-order fold counts them,
-        // and not projected.
-        if (callIdFromStreamName(stream.streamId) === undefined) continue;
-        try {
-          const state = evolveAll(stream.events.map(toCallEvent));
-          calls.push(toCallRows(toCallWrite(state, stream.revision, data.bounds)));
-        } catch (error) {
-          const message = (error as Error)?.message ?? String(error);
-          throw new Error(`stream ${stream.streamId}: ${message}`, { cause: error });
-        }
-        if (calls.length >= data.callsPerMessage) await flush();
+      const read = store.readStreamsWhole(ids, upTo, data.maxStreamBytes);
+      for (const stream of read) await fold(stream);
+      if (read.length === ids.length) continue;
+      // Too large to read as one text (or, rarely, nothing up to `upTo`): event by event.
+      const found = new Set(read.map((stream) => stream.streamId));
+      for (const streamId of ids) {
+        if (found.has(streamId)) continue;
+        const stored = (await store.readStream(streamId)).filter(
+          (event) => event.position.commit <= upTo.commit,
+        );
+        if (stored.length > 0)
+          await fold({ streamId, revision: stored.at(-1)!.revision, events: stored });
       }
     }
     if (calls.length > 0 || events > 0) await flush();

@@ -119,36 +119,47 @@ describe('rebuild on fold threads (embedded store)', () => {
     }
   }, 120_000);
 
-  it('folds nothing stored after the position it was given', async () => {
-    const all: RecordedEvent[] = [];
-    for await (const event of store.readAll()) all.push(event);
-    const upTo = all[Math.floor(all.length * 0.6)].position;
-    const bounds = deadlineBounds();
+  // A stream too large for one JSON text is read event by event: all of them, with a bound of 1.
+  it.each([
+    ['whole streams', undefined],
+    ['event by event', 1],
+  ])(
+    'folds nothing stored after the position it was given (%s)',
+    async (_, maxStreamBytes) => {
+      const all: RecordedEvent[] = [];
+      for await (const event of store.readAll()) all.push(event);
+      const upTo = all[Math.floor(all.length * 0.6)].position;
+      const bounds = deadlineBounds();
 
-    const byProjector = new ReadModelStore(join(dir, 'projector-upto.db'));
-    const projector = new CallProjector(store, byProjector, bounds, {
-      log: () => undefined,
-      warn: () => undefined,
-    });
-    projector.apply(all.filter((e) => e.position.commit <= upTo.commit));
-    // The projector's checkpoint is the last event it folded: the same position.
-    byProjector.close();
+      const byProjector = new ReadModelStore(join(dir, `projector-upto-${maxStreamBytes}.db`));
+      const projector = new CallProjector(store, byProjector, bounds, {
+        log: () => undefined,
+        warn: () => undefined,
+      });
+      projector.apply(all.filter((e) => e.position.commit <= upTo.commit));
+      // The projector's checkpoint is the last event it folded: the same position.
+      byProjector.close();
 
-    const inThreads = new ReadModelStore(join(dir, 'threads-upto.db'));
-    const events = await rebuildInThreads({
-      store,
-      storePath,
-      target: inThreads,
-      bounds,
-      upTo,
-      threads: 2,
-      onEvents: () => undefined,
-      callsPerMessage: 5, // several messages per thread, so the flow control is used
-    });
-    inThreads.close();
-    expect(events).toBe(all.filter((e) => e.position.commit <= upTo.commit).length);
-    expect(tables(join(dir, 'threads-upto.db'))).toEqual(tables(join(dir, 'projector-upto.db')));
-  }, 60_000);
+      const inThreads = new ReadModelStore(join(dir, `threads-upto-${maxStreamBytes}.db`));
+      const events = await rebuildInThreads({
+        store,
+        storePath,
+        target: inThreads,
+        bounds,
+        upTo,
+        threads: 2,
+        onEvents: () => undefined,
+        callsPerMessage: 5, // several messages per thread, so the flow control is used
+        maxStreamBytes,
+      });
+      inThreads.close();
+      expect(events).toBe(all.filter((e) => e.position.commit <= upTo.commit).length);
+      expect(tables(join(dir, `threads-upto-${maxStreamBytes}.db`))).toEqual(
+        tables(join(dir, `projector-upto-${maxStreamBytes}.db`)),
+      );
+    },
+    60_000,
+  );
 
   it('rejects with the error of the writer when it cannot write', async () => {
     const target = new ReadModelStore(join(dir, 'failing-writer.db'));

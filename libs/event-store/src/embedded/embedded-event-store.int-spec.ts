@@ -129,6 +129,19 @@ describe('embedded store', () => {
       },
       { streamId: 'b', revision: 0n, events: [{ type: 'Ty"pe\\', data: { i: 0 }, ...meta }] },
     ]);
+    // A stream larger than the bound is left out: whoever reads it reads it event by event.
+    const aBytes = (await store.readStream('a'))
+      .slice(0, 3)
+      .reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.data)) + 2, 0); // + '{}' metadata
+    expect(
+      store
+        .readStreamsWhole(['a', 'b'], upTo, aBytes)
+        .map((s) => s.streamId)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    expect(store.readStreamsWhole(['a', 'b'], upTo, aBytes - 1).map((s) => s.streamId)).toEqual([
+      'b',
+    ]);
     // The same events as readStream gives, field for field.
     const [a] = read.filter((s) => s.streamId === 'a');
     const byReadStream = (await store.readStream('a')).slice(0, 3);

@@ -49,6 +49,9 @@ export interface EmbeddedStoreOptions {
   readonly onCommit?: (commit: { durationMs: number; appends: number }) => void;
 }
 
+/** The largest stream `readStreamsWhole` reads, by its events' data and metadata (64 MiB). */
+export const WHOLE_STREAM_MAX_BYTES = 64 * 2 ** 20;
+
 /** A stream as a rebuild reads it (`readStreamsWhole`). */
 export interface WholeStream {
   readonly streamId: string;
@@ -219,7 +222,7 @@ export class EmbeddedEventStore implements EventStore {
              '[' || group_concat('[' || json_quote(type) || ',' || data || ',' || metadata || ']',
                                  ',' ORDER BY revision) || ']'
            FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) AND position <= ?
-           GROUP BY stream_id`,
+           GROUP BY stream_id HAVING sum(octet_length(data) + octet_length(metadata)) <= ?`,
         )
         .raw(),
       streamsByFirstEvent: db
@@ -414,17 +417,23 @@ export class EmbeddedEventStore implements EventStore {
 
   /**
    * The events of each of `streamIds` up to `upTo`, in revision order, without ids, positions or
-   * times: what a rebuild folds. A stream with no event at or before `upTo` is left out; the rest
-   * come in no particular order. Read a few dozen streams per call: one query covers them all.
+   * times: what a rebuild folds. Left out: a stream with no event at or before `upTo`, and one
+   * whose events' data and metadata exceed `maxBytes` (one JavaScript string holds at most ~512 M
+   * characters: read such a stream with `readStream`). The rest come in no particular order. Read
+   * a few dozen streams per call: one query covers them all.
    */
-  readStreamsWhole(streamIds: readonly string[], upTo: StorePosition): WholeStream[] {
+  readStreamsWhole(
+    streamIds: readonly string[],
+    upTo: StorePosition,
+    maxBytes = WHOLE_STREAM_MAX_BYTES,
+  ): WholeStream[] {
     this.assertOpen();
     try {
-      const rows = this.stmt.streamsWhole.all(JSON.stringify(streamIds), Number(upTo.commit)) as [
-        string,
-        number,
-        string,
-      ][];
+      const rows = this.stmt.streamsWhole.all(
+        JSON.stringify(streamIds),
+        Number(upTo.commit),
+        maxBytes,
+      ) as [string, number, string][];
       return rows.map(([streamId, revision, json]) => ({
         streamId,
         revision: BigInt(revision),
