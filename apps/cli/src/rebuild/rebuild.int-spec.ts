@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { callStreamName, deadlineBounds } from '@tracker/domain';
 import {
+  acsCommand,
+  acsEvent,
   at,
   callNotification,
   graphCommand,
@@ -19,7 +21,9 @@ import { cliConfig } from '../context';
 import { rebuild } from './rebuild';
 import { rebuildInThreads } from './rebuild-threads';
 
-const CALLS = 24;
+const GRAPH_CALLS = 24;
+const ACS_CALLS = 6;
+const CALLS = GRAPH_CALLS + ACS_CALLS;
 const callIdOf = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 const urlIdOf = (i: number) => callIdOf(i).replace(/-/g, '').toUpperCase();
 
@@ -38,6 +42,30 @@ const callHistory = (i: number) => {
       at(i + 3),
     ),
     ...(i % 3 === 0 ? [graphCommand(callNotification('terminated', { callId }), at(i + 4))] : []),
+  );
+};
+
+/**
+ * An ACS call: connected, a prompt played, and (some) disconnected. Its notifications' dedupe keys
+ * come from their payloads, unlike Graph's.
+ */
+const acsCallHistory = (i: number) => {
+  const connection = `a0000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  const event = (name: string, data: Record<string, unknown> = {}) =>
+    acsEvent(name, data, `${name}-${i}`, connection);
+  return history(
+    acsCommand([event('CallConnected')], at(i)),
+    acsCommand([event('PlayStarted', { operationContext: `welcome-${i}` })], at(i + 1)),
+    acsCommand(
+      [
+        event('PlayCompleted', {
+          operationContext: `welcome-${i}`,
+          resultInformation: { code: 200, subCode: 0 },
+        }),
+      ],
+      at(i + 2),
+    ),
+    ...(i % 2 === 0 ? [acsCommand([event('CallDisconnected')], at(i + 3))] : []),
   );
 };
 
@@ -68,14 +96,17 @@ describe('rebuild on fold threads (embedded store)', () => {
     storePath = join(dir, 'events.db');
     store = EmbeddedEventStore.open({ path: storePath });
     // One event at a time, call after call: each call's events lie far apart in the file.
-    const histories = Array.from({ length: CALLS }, (_, i) => callHistory(i));
+    const histories = [
+      ...Array.from({ length: GRAPH_CALLS }, (_, i) => callHistory(i)),
+      ...Array.from({ length: ACS_CALLS }, (_, i) => acsCallHistory(i)),
+    ];
     const longest = Math.max(...histories.map((h) => h.length));
     for (let revision = 0; revision < longest; revision++) {
-      for (let i = 0; i < CALLS; i++) {
-        const event = histories[i][revision];
+      for (const events of histories) {
+        const event = events[revision];
         if (!event) continue;
         await store.appendToStream(
-          callStreamName(callIdOf(i)),
+          callStreamName(events[0].metadata.callId),
           [toEventData(event)],
           revision === 0 ? NO_STREAM : BigInt(revision - 1),
         );
@@ -110,7 +141,7 @@ describe('rebuild on fold threads (embedded store)', () => {
     let stored = 0;
     for await (const _ of store.readAll()) stored += 1;
     expect(inOrder.events).toBe(stored);
-    expect(expected.operations.length).toBe(CALLS);
+    expect(expected.operations.length).toBe(CALLS); // one each
     expect(expected.operation_ids.length).toBeGreaterThanOrEqual(CALLS);
     for (const threads of [1, 2, 3]) {
       const summary = await rebuild(configFor(`threads-${threads}.db`), store, { threads });
