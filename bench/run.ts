@@ -1003,19 +1003,7 @@ const presetPublisherProgress = async (txPrefix: string, head: number) => {
   const topic = `${txPrefix}.publisher.progress`;
   const admin = kafka.admin();
   await admin.connect();
-  // A broker started a moment ago with hundreds of topics may not yet serve a new topic's
-  // metadata (UNKNOWN_TOPIC_OR_PARTITION while kafkajs waits for its leader): try again. The
-  // service's publisher does the same in its retry loop.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ensureTopics(admin, [progressTopicSpec(topic)], () => undefined);
-      break;
-    } catch (error) {
-      if (attempt === 5 || !(error as { retriable?: boolean }).retriable) throw error;
-      say(`  creating ${topic}: ${(error as Error).message}; trying again in 1 s`);
-      await sleep(1000);
-    }
-  }
+  await ensureTopics(admin, [progressTopicSpec(topic)], () => undefined);
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

@@ -50,6 +50,7 @@ export interface CallProjectorOptions {
 const NO_ROW = -1n;
 
 export class CallProjector extends Projection {
+  /** Emits `batch` with the last position of each committed batch (its thread reports then). */
   readonly changes = new EventEmitter();
   private subscription: StoreSubscription | undefined;
   private running: Promise<void> | undefined;

@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import type { CallView } from '@tracker/domain';
 import type { StorePosition } from '@tracker/event-store';
 
@@ -20,8 +19,6 @@ export interface ProjectionStatus {
  * thread, or in a projection thread of its own). Also the Nest injection token.
  */
 export abstract class Projection {
-  /** Emits `batch` with the last position of each committed batch. */
-  abstract readonly changes: EventEmitter;
   private readonly watchers = new Map<string, Set<CallListener>>();
 
   /**

@@ -12,6 +12,7 @@ import {
   CallRecordMapper,
   ensureTopics,
   inTransactions,
+  publishedTopicSpecs,
   readPartitionOf,
   isFenced,
   kafkaClient,
@@ -119,11 +120,7 @@ export const republish = async (
   const bar = progressBar('republish', total);
   try {
     await admin.connect();
-    const specs = [
-      { name: topics.callState, compacted: true, partitions },
-      { name: topics.operationState, compacted: true, partitions },
-      { name: topics.callEvents, compacted: false, partitions },
-    ];
+    const specs = publishedTopicSpecs(topics, partitions);
     await ensureTopics(admin, specs, (message) => process.stderr.write(`warning: ${message}\n`));
     const partitionOf = await readPartitionOf(
       admin,

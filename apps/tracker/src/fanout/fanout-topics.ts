@@ -1,4 +1,4 @@
-import { coordinationTopicSpec, progressTopicSpec, TopicSpec } from '@tracker/fanout';
+import { coordinationTopicSpec, progressTopicSpec, publishedTopicSpecs } from '@tracker/fanout';
 import type { AppConfig } from '../config/config';
 
 export type KafkaConfig = NonNullable<AppConfig['kafka']>;
@@ -11,11 +11,7 @@ export const fanoutTopics = (kafka: KafkaConfig) => {
   const { topics, partitions, transactionalId } = kafka;
   return {
     /** The consumers' topics (docs/kafka.md). */
-    published: [
-      { name: topics.callState, compacted: true, partitions },
-      { name: topics.operationState, compacted: true, partitions },
-      { name: topics.callEvents, compacted: false, partitions },
-    ] satisfies TopicSpec[],
+    published: publishedTopicSpecs(topics, partitions),
     /** The publisher's committed store position, as this group's offsets on this topic. */
     progress: progressTopicSpec(`${transactionalId}.progress`),
     progressGroupId: `${transactionalId}.progress`,

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { EventStore, parsePosition } from '@tracker/event-store';
@@ -22,7 +21,6 @@ const STOP_TIMEOUT_MS = 10_000;
  * `projection-worker.js` beside the bundle (a second webpack entry).
  */
 export class ProjectionThread extends Projection {
-  readonly changes = new EventEmitter();
   private worker: Worker | undefined;
   private current: ProjectionStatus = { projectedEvents: 0 };
   /** The thread's Linux id once it has reported (for its CPU metric). */
@@ -39,7 +37,6 @@ export class ProjectionThread extends Projection {
     private readonly onCommitted?: (createdMs: readonly number[]) => void,
   ) {
     super();
-    this.changes.setMaxListeners(0);
   }
 
   get status(): ProjectionStatus {
@@ -92,7 +89,6 @@ export class ProjectionThread extends Projection {
         };
         this.osThreadId = message.osThreadId;
         if (message.createdMs?.length) this.onCommitted?.(message.createdMs);
-        if (this.current.position) this.changes.emit('batch', this.current.position);
         return;
       case 'calls':
         this.deliver(message.views);
