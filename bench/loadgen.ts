@@ -7,14 +7,16 @@
  *               each request was due, so a stalled server cannot hide its queue (no coordinated
  *               omission)
  *   grpcOpen    the same for gRPC read queries
+ *   grpcSample  one answer of each gRPC method of the mix
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CALL_TRACKER_PROTO_PATH, PROTO_LOADER_OPTIONS } from '@tracker/contracts';
 import { HttpConnection, postHead } from './lib/http-client';
 import { canonicalCallId, callIdOf, graphBatch, TrafficStream } from './lib/payloads';
 import { serveIpc } from './lib/procs';
-import { nowMs, round, Samples } from './lib/stats';
+import { nowMs, round, Samples, StallSummary, StallWindows } from './lib/stats';
 
 const HOST = '127.0.0.1';
 
@@ -118,7 +120,7 @@ async function openLoop(
   durationMs: number,
   send: (due: number) => Promise<void>,
   label: string,
-): Promise<{ seconds: number; offered: number; inFlightMax: number }> {
+): Promise<{ start: number; seconds: number; offered: number; inFlightMax: number }> {
   const start = nowMs() + 20;
   const total = Math.floor((rate * durationMs) / 1000);
   let issued = 0;
@@ -147,7 +149,7 @@ async function openLoop(
     setTimeout(tick, Math.max(0, start - nowMs()));
   });
   await Promise.all(all);
-  return { seconds: round((nowMs() - start) / 1000, 3), offered: total, inFlightMax };
+  return { start, seconds: round((nowMs() - start) / 1000, 3), offered: total, inFlightMax };
 }
 
 async function httpOpen(
@@ -242,8 +244,61 @@ async function httpOpen(
 type Unary = (
   request: unknown,
   options: { deadline: number },
-  callback: (error: grpc.ServiceError | null) => void,
+  callback: (error: grpc.ServiceError | null, answer?: unknown) => void,
 ) => void;
+
+type GrpcClient = Record<string, Unary> & grpc.Client;
+
+/**
+ * One client per server for the life of the load generator: a run's warm-up, its measurement and
+ * the sample all go over one connection, and the mix goes on where the last run stopped.
+ */
+const grpcClients = new Map<number, { client: GrpcClient; n: number }>();
+
+const grpcClient = async (port: number) => {
+  const known = grpcClients.get(port);
+  if (known) return known;
+  const definition = protoLoader.loadSync(CALL_TRACKER_PROTO_PATH, { ...PROTO_LOADER_OPTIONS });
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    comms: { tracker: { v1: { CallTracker: grpc.ServiceClientConstructor } } };
+  };
+  const client = new loaded.comms.tracker.v1.CallTracker(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  ) as unknown as GrpcClient;
+  await new Promise<void>((resolve, reject) =>
+    client.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())),
+  );
+  const state = { client, n: 0 };
+  grpcClients.set(port, state);
+  return state;
+};
+
+/** A deterministic mix over all calls: 70 % GetCall, 20 % ListOperations, 10 % GetOperation. */
+const grpcRead = (n: number, run: number, calls: number) => {
+  const index = (n * 7919) % calls;
+  const raw = callIdOf(run, index);
+  const r = n % 10;
+  if (r < 7) return { method: 'GetCall', request: { call_id: canonicalCallId(raw) } };
+  if (r < 9) return { method: 'ListOperations', request: { call_id: raw } };
+  const op = `${raw.slice(0, 24)}00000001`; // the playPrompt operation (payloads.ts)
+  return { method: 'GetOperation', request: { operation_id: op } };
+};
+
+/** One answer of each method of the mix, as the client decodes it (for the bare grpc-js server). */
+async function grpcSample(args: { port: number; run: number; calls: number }) {
+  const { client } = await grpcClient(args.port);
+  const answers: Record<string, unknown> = {};
+  for (const n of [1, 7, 9]) {
+    const { method, request } = grpcRead(n, args.run, args.calls);
+    answers[method] = await new Promise((resolve, reject) =>
+      client[method](request, { deadline: Date.now() + 10_000 }, (error, answer) =>
+        error ? reject(error) : resolve(answer),
+      ),
+    );
+  }
+  return answers;
+}
 
 async function grpcOpen(args: {
   port: number;
@@ -253,28 +308,11 @@ async function grpcOpen(args: {
   run: number;
   calls: number;
 }) {
-  const definition = protoLoader.loadSync(CALL_TRACKER_PROTO_PATH, { ...PROTO_LOADER_OPTIONS });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    comms: { tracker: { v1: { CallTracker: grpc.ServiceClientConstructor } } };
-  };
-  const client = new loaded.comms.tracker.v1.CallTracker(
-    `127.0.0.1:${args.port}`,
-    grpc.credentials.createInsecure(),
-  ) as unknown as Record<string, Unary> & grpc.Client;
-  await new Promise<void>((resolve, reject) =>
-    client.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())),
-  );
-  // A deterministic mix over all calls: 70 % GetCall, 20 % ListOperations, 10 % GetOperation.
-  let n = 0;
+  const state = await grpcClient(args.port);
+  const { client } = state;
   const pick = () => {
-    n += 1;
-    const index = (n * 7919) % args.calls;
-    const raw = callIdOf(args.run, index);
-    const r = n % 10;
-    if (r < 7) return { method: 'GetCall', request: { call_id: canonicalCallId(raw) } };
-    if (r < 9) return { method: 'ListOperations', request: { call_id: raw } };
-    const op = `${raw.slice(0, 24)}00000001`; // the playPrompt operation (payloads.ts)
-    return { method: 'GetOperation', request: { operation_id: op } };
+    state.n += 1;
+    return grpcRead(state.n, args.run, args.calls);
   };
   const one = async (
     rate: number,
@@ -285,10 +323,15 @@ async function grpcOpen(args: {
     byMethod: Record<string, Samples>;
     codes: Record<string, number>;
     seconds: number;
+    stalls: StallSummary;
+    loadgenLoopDelayMs: { p99: number; max: number };
   }> => {
     const latency = new Samples();
     const byMethod: Record<string, Samples> = {};
     const codes: Record<string, number> = {};
+    const stalls = new StallWindows();
+    const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+    ownLoop.enable();
     const loop = await openLoop(
       rate,
       durationMs,
@@ -298,6 +341,7 @@ async function grpcOpen(args: {
           client[method](request, { deadline: Date.now() + 10_000 }, (error) => {
             const ms = nowMs() - due;
             latency.add(ms);
+            stalls.add(due, ms);
             (byMethod[method] ??= new Samples()).add(ms);
             const code = error ? grpc.status[error.code] : 'OK';
             codes[code] = (codes[code] ?? 0) + 1;
@@ -306,17 +350,31 @@ async function grpcOpen(args: {
         }),
       label,
     );
-    return { latency, byMethod, codes, seconds: loop.seconds };
+    ownLoop.disable();
+    return {
+      latency,
+      byMethod,
+      codes,
+      seconds: loop.seconds,
+      stalls: stalls.summary(loop.start),
+      // Delays of the load generator's own loop: a request due in one is sent late, and counted
+      // late, whatever the server does.
+      loadgenLoopDelayMs: {
+        p99: round(ownLoop.percentile(99) / 1e6, 1),
+        max: round(ownLoop.max / 1e6, 1),
+      },
+    };
   };
   if (args.warmupMs > 0) await one(args.rate, args.warmupMs, 'grpc warm-up');
   const m = await one(args.rate, args.durationMs, 'grpc');
-  client.close();
   return {
     rate: args.rate,
     seconds: m.seconds,
     latencyMs: m.latency.summary(),
     byMethod: Object.fromEntries(Object.entries(m.byMethod).map(([k, s]) => [k, s.summary()])),
     codes: m.codes,
+    stalls: m.stalls,
+    loadgenLoopDelayMs: m.loadgenLoopDelayMs,
   };
 }
 
@@ -324,5 +382,6 @@ serveIpc({
   httpClosed: (a) => httpClosed(a as unknown as Parameters<typeof httpClosed>[0]),
   httpOpen: (a) => httpOpen(a as unknown as Parameters<typeof httpOpen>[0]),
   grpcOpen: (a) => grpcOpen(a as unknown as Parameters<typeof grpcOpen>[0]),
+  grpcSample: (a) => grpcSample(a as unknown as Parameters<typeof grpcSample>[0]),
   ping: async () => 'pong',
 });

@@ -43,6 +43,7 @@ import {
   round,
   sampleIn,
   Samples,
+  StallSummary,
   threadCpuIn,
   valuesByName,
 } from './lib/stats';
@@ -229,7 +230,7 @@ interface OpenResult {
 
 const GC_KINDS = ['minor', 'major', 'incremental'] as const;
 
-interface HalfLoadDiagnosis {
+interface StallDiagnosis {
   /** The group commits (fsync included): a reply waits for its own. */
   readonly commits: HistogramWindow;
   /**
@@ -244,14 +245,14 @@ interface HalfLoadDiagnosis {
 }
 
 /**
- * What can hold up a request at half load, from two scrapes of the service's /metrics around the
- * run: a slow group commit (a floor under every reply in it), the event loop running late (the
+ * What can hold up a request (at half load, or a gRPC read), from two scrapes of the service's
+ * /metrics around the run: a slow group commit (a floor under every reply in it), the event loop running late (the
  * first scrape resets prom-client's delay figures, so the second covers the run alone) and GC.
  */
-const halfLoadDiagnosis = (before: string, after: string): HalfLoadDiagnosis => {
+const stallDiagnosis = (before: string, after: string): StallDiagnosis => {
   const commitName = 'tracker_store_commit_duration_seconds';
   const gcName = 'nodejs_gc_duration_seconds';
-  const gc = {} as HalfLoadDiagnosis['gc'];
+  const gc = {} as StallDiagnosis['gc'];
   for (const kind of GC_KINDS) {
     const having = `kind="${kind}"`;
     const delta = (name: string) => sampleIn(after, name, having) - sampleIn(before, name, having);
@@ -288,7 +289,7 @@ const measureIngest = async (
   cores: Record<string, Cores>;
   threadCores?: Record<string, number>;
   eventLoop?: { readonly ranCores: number; readonly waitedCores: number };
-  halfLoadDiagnosis?: HalfLoadDiagnosis;
+  halfLoadDiagnosis?: StallDiagnosis;
 }> => {
   say(
     `${label}: closed loop, ${cfg.connections} connections, ${cfg.batch} notification(s) per request, ${cfg.warmupMs / 1000}+${cfg.durationMs / 1000} s`,
@@ -361,7 +362,7 @@ const measureIngest = async (
     `${label}: half load p50 ${ms(open.latencyMs.p50)} p99 ${ms(open.latencyMs.p99)} (achieved ${fmt(open.achievedNotificationsPerSecond)}/s, statuses ${JSON.stringify(open.statuses)}); cores used: ${coresText(openCores)}`,
   );
   const diagnosis =
-    metricsBefore && metricsAfter ? halfLoadDiagnosis(metricsBefore, metricsAfter) : undefined;
+    metricsBefore && metricsAfter ? stallDiagnosis(metricsBefore, metricsAfter) : undefined;
   if (diagnosis) {
     const { commits, eventLoopMaxDelayMs, gc } = diagnosis;
     const gcText = Object.entries(gc)
@@ -996,6 +997,39 @@ const fillFingerprint = (calls: number): string => {
   return hash.digest('hex').slice(0, 16);
 };
 
+/**
+ * The same open loop of gRPC reads against a bare grpc-js server that answers with the service's
+ * own answers (bench/grpc-baseline-server.ts): what this machine and the client give any grpc-js
+ * server, measured in the same run as the service.
+ */
+const measureGrpcCeiling = async (
+  loadgen: IpcClient,
+  answers: Record<string, unknown>,
+  load: { rate: number; durationMs: number; run: number; calls: number },
+) => {
+  const child = forkTs('bench/grpc-baseline-server.ts', {
+    BENCH_GRPC_ANSWERS: JSON.stringify(answers),
+  });
+  const ipc = new IpcClient(child);
+  cleanups.push(() => ipc.close());
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      ipc.onEvent = (m) => m.event === 'listening' && resolve(m.port as number);
+      ipc.exited.then(() => reject(new Error('gRPC baseline server exited')));
+    });
+    const args = { port, ...load };
+    await loadgen.call('grpcOpen', { ...args, warmupMs: 0, durationMs: GRPC_WARMUP_MS });
+    const cpu = new CpuAccount(child.pid!, loadgen.child.pid!);
+    const result = await loadgen.call<{ latencyMs: LatencySummary; codes: Record<string, number> }>(
+      'grpcOpen',
+      { ...args, warmupMs: 0 },
+    );
+    return { ...result, cores: cpu.stop() };
+  } finally {
+    await ipc.close();
+  }
+};
+
 const presetPublisherProgress = async (txPrefix: string, head: number) => {
   // The publisher resumes from the last record of `<transactional id>.progress`; put it at the head
   // so the memory phase measures a caught-up service instead of one republishing the whole store.
@@ -1083,6 +1117,8 @@ const phaseMemory = async (loadgen: IpcClient) => {
     latencyMs: LatencySummary;
     byMethod: Record<string, LatencySummary>;
     codes: Record<string, number>;
+    stalls: StallSummary;
+    loadgenLoopDelayMs: { p99: number; max: number };
   };
   const dropCaches = () => {
     if (process.env.BENCH_DROP_CACHES !== '1') return;
@@ -1090,20 +1126,45 @@ const phaseMemory = async (loadgen: IpcClient) => {
     execFileSync('sh', ['-c', 'sync && echo 1 > /proc/sys/vm/drop_caches']);
     say('  dropped the OS page cache (BENCH_DROP_CACHES=1)');
   };
-  const grpcReads = () =>
+  const grpcReads = (warmupMs: number, durationMs: number) =>
     loadgen.call<GrpcResult>('grpcOpen', {
       port: service.grpcPort,
       rate: cfg.grpcRate,
-      durationMs: cfg.durationMs,
-      warmupMs: GRPC_WARMUP_MS,
+      durationMs,
+      warmupMs,
       run: fillRun,
       calls,
     });
-  // The reads alone first: the figure the target is about.
+  // The reads alone first: the figure the target is about. The warm-up is a run of its own, so
+  // that the service's figures read around the measured run cover it alone.
   dropCaches();
+  await grpcReads(0, GRPC_WARMUP_MS);
+  const grpcCeiling = await measureGrpcCeiling(
+    loadgen,
+    await loadgen.call<Record<string, unknown>>('grpcSample', {
+      port: service.grpcPort,
+      run: fillRun,
+      calls,
+    }),
+    { rate: cfg.grpcRate, durationMs: cfg.durationMs, run: fillRun, calls },
+  );
+  say(
+    `  bare grpc-js ceiling: p50 ${ms(grpcCeiling.latencyMs.p50)} p99 ${ms(grpcCeiling.latencyMs.p99)}, cores server/loadgen/other ${grpcCeiling.cores.server} / ${grpcCeiling.cores.loadGenerator} / ${grpcCeiling.cores.other}`,
+  );
+  const grpcMetricsBefore = await service.metricsText();
   const grpcCpu = new CpuAccount(service.pid, loadgen.child.pid!);
-  const grpcResult = await grpcReads();
+  const grpcStarted = nowMs();
+  const grpcResult = await grpcReads(0, cfg.durationMs);
   const grpcCores = grpcCpu.stop();
+  const grpcMetricsAfter = await service.metricsText();
+  const grpcStalls = stallDiagnosis(grpcMetricsBefore, grpcMetricsAfter);
+  const grpcThreadCores = threadSplit(
+    threadCpuIn(grpcMetricsBefore),
+    threadCpuIn(grpcMetricsAfter),
+    (nowMs() - grpcStarted) / 1000,
+    grpcCores.server,
+  );
+  say(`  gRPC reads: the service's threads (cores): ${JSON.stringify(grpcThreadCores)}`);
   // Then again with webhooks arriving: what the reads cost the webhooks is their p99. They start
   // first, so that their own warm-up (a cold ingest path, the publisher's first transactions) is
   // over when the reads begin; their measured window is the reads' warm-up and measurement.
@@ -1125,7 +1186,7 @@ const phaseMemory = async (loadgen: IpcClient) => {
     preopen: 16,
   });
   await sleep(2000);
-  const mixedResult = await grpcReads();
+  const mixedResult = await grpcReads(GRPC_WARMUP_MS, cfg.durationMs);
   const webhookResult = await webhooks;
   if (busy(grpcCores))
     warnings.push(`gRPC reads: other processes used ${grpcCores.other} cores during the run`);
@@ -1162,12 +1223,14 @@ const phaseMemory = async (loadgen: IpcClient) => {
     phase: 'read',
     figure: `gRPC read p50 @${fmt(cfg.grpcRate)} req/s`,
     value: ms(grpcResult.latencyMs.p50),
+    baseline: `bare grpc-js: ${ms(grpcCeiling.latencyMs.p50)}`,
   });
   row({
     phase: 'read',
     figure: `gRPC read p99 @${fmt(cfg.grpcRate)} req/s`,
     value: ms(grpcResult.latencyMs.p99),
-    baseline: allOk ? '' : `codes ${JSON.stringify(grpcResult.codes)}`,
+    baseline: `bare grpc-js: ${ms(grpcCeiling.latencyMs.p99)}${allOk ? '' : `; codes ${JSON.stringify(grpcResult.codes)}`}`,
+    ratio: `×${fmt(grpcResult.latencyMs.p99 / grpcCeiling.latencyMs.p99, 1)}`,
     target: '< 20 ms',
     status: target(
       `gRPC read p99 at ${fmt(cfg.grpcRate)} requests/s`,
@@ -1192,6 +1255,29 @@ const phaseMemory = async (loadgen: IpcClient) => {
     phase: 'read',
     figure: 'cores during gRPC: server/loadgen/other',
     value: `${grpcCores.server} / ${grpcCores.loadGenerator} / ${grpcCores.other}`,
+    baseline: `bare grpc-js: ${grpcCeiling.cores.server} / ${grpcCeiling.cores.loadGenerator} / ${grpcCeiling.cores.other}`,
+  });
+  // Where the p99 comes from: a few long stalls (each holding every request due in it) or a slow
+  // average; and whose loop stalled, the service's or the load generator's.
+  const { stalls } = grpcResult;
+  row({
+    phase: 'read',
+    figure: `gRPC: reads > ${stalls.slowMs} ms, in how many ${stalls.windowMs} ms windows; the worst`,
+    value: `${fmt(stalls.slow)} in ${fmt(stalls.windowsWithSlow)}`,
+    baseline: stalls.worst
+      .slice(0, 5)
+      .map((w) => `${w.slow} at ${w.atS} s (max ${w.maxMs} ms)`)
+      .join(', '),
+  });
+  row({
+    phase: 'read',
+    figure: "gRPC: service loop's longest delay; GC pauses > 10 ms; loadgen loop p99 / max",
+    value: ms(grpcStalls.eventLoopMaxDelayMs),
+    baseline: `${Object.entries(grpcStalls.gc)
+      .map(([kind, g]) => `${kind} ${g.over10ms}`)
+      .join(
+        ', ',
+      )}; loadgen ${ms(grpcResult.loadgenLoopDelayMs.p99)} / ${ms(grpcResult.loadgenLoopDelayMs.max)}`,
   });
   row({
     phase: 'memory',
@@ -1215,7 +1301,13 @@ const phaseMemory = async (loadgen: IpcClient) => {
     rssIdle: rssIdle ?? null,
     readModelCalls: m0.tracker_read_model_calls,
     storeHead: m1.tracker_store_head_position,
-    grpc: { ...grpcResult, cores: grpcCores },
+    grpc: {
+      ...grpcResult,
+      cores: grpcCores,
+      threadCores: grpcThreadCores,
+      serviceStalls: grpcStalls,
+    },
+    grpcCeiling,
     withWebhooks: { grpc: mixedResult, webhooks: { ...webhookResult, acks: undefined } },
   };
 };

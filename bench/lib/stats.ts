@@ -124,3 +124,57 @@ export const bucketsIn = (text: string, name: string, having = ''): Record<strin
   }
   return out;
 };
+
+/** The windows of a run where requests were slow, to tell a few long stalls from a slow average. */
+export interface StallSummary {
+  /** Width of a window, by the instants the requests were due. */
+  readonly windowMs: number;
+  /** Requests slower than `slowMs`, and how many windows held them. */
+  readonly slowMs: number;
+  readonly slow: number;
+  readonly windowsWithSlow: number;
+  /** The windows holding the most slow requests: offset from the start (s), slow count, worst ms. */
+  readonly worst: ReadonlyArray<{
+    readonly atS: number;
+    readonly slow: number;
+    readonly maxMs: number;
+  }>;
+}
+
+export class StallWindows {
+  private readonly windows = new Map<number, { slow: number; maxMs: number }>();
+  private slow = 0;
+
+  constructor(
+    private readonly windowMs = 50,
+    private readonly slowMs = 20,
+  ) {}
+
+  add(dueAt: number, latencyMs: number): void {
+    if (latencyMs <= this.slowMs) return;
+    this.slow += 1;
+    const key = Math.floor(dueAt / this.windowMs);
+    const w = this.windows.get(key) ?? { slow: 0, maxMs: 0 };
+    w.slow += 1;
+    w.maxMs = Math.max(w.maxMs, latencyMs);
+    this.windows.set(key, w);
+  }
+
+  summary(startMs: number, top = 30): StallSummary {
+    const worst = [...this.windows.entries()]
+      .sort(([, a], [, b]) => b.slow - a.slow)
+      .slice(0, top)
+      .map(([key, w]) => ({
+        atS: round((key * this.windowMs - startMs) / 1000, 2),
+        slow: w.slow,
+        maxMs: round(w.maxMs, 1),
+      }));
+    return {
+      windowMs: this.windowMs,
+      slowMs: this.slowMs,
+      slow: this.slow,
+      windowsWithSlow: this.windows.size,
+      worst,
+    };
+  }
+}
