@@ -1,5 +1,5 @@
 // One config, three tiers chosen by file name: *.spec.ts (unit, pure logic; also deploy/'s
-// manifest checks),
+// manifest checks and the bench's helpers),
 // *.int-spec.ts (real components: embedded store, Kafka broker), test/*.e2e-spec.ts (whole service).
 const swc = [
   '@swc/jest',
@@ -29,7 +29,7 @@ const tier = (displayName, testRegex) => ({
 });
 module.exports = {
   projects: [
-    tier('unit', '(apps|libs|deploy)/.*\\.spec\\.ts$'),
+    tier('unit', '(apps|libs|deploy|bench)/.*\\.spec\\.ts$'),
     tier('int', '(apps|libs)/.*\\.int-spec\\.ts$'),
     tier('e2e', 'test/.*\\.e2e-spec\\.ts$'),
   ],

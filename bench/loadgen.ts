@@ -8,6 +8,7 @@
  *               omission)
  *   grpcOpen    the same for gRPC read queries
  *   grpcSample  one answer of each gRPC method of the mix
+ *   grpcClose   closes the client of a gRPC server that is going away
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -274,6 +275,12 @@ const grpcClient = async (port: number) => {
   return state;
 };
 
+/** Closes the client of a server that is going away (else grpc-js keeps trying to reconnect). */
+async function grpcClose(args: { port: number }) {
+  grpcClients.get(args.port)?.client.close();
+  grpcClients.delete(args.port);
+}
+
 /** A deterministic mix over all calls: 70 % GetCall, 20 % ListOperations, 10 % GetOperation. */
 const grpcRead = (n: number, run: number, calls: number) => {
   const index = (n * 7919) % calls;
@@ -383,5 +390,6 @@ serveIpc({
   httpOpen: (a) => httpOpen(a as unknown as Parameters<typeof httpOpen>[0]),
   grpcOpen: (a) => grpcOpen(a as unknown as Parameters<typeof grpcOpen>[0]),
   grpcSample: (a) => grpcSample(a as unknown as Parameters<typeof grpcSample>[0]),
+  grpcClose: (a) => grpcClose(a as unknown as Parameters<typeof grpcClose>[0]),
   ping: async () => 'pong',
 });

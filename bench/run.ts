@@ -1024,7 +1024,9 @@ const measureGrpcCeiling = async (
       'grpcOpen',
       { ...args, warmupMs: 0 },
     );
-    return { ...result, cores: cpu.stop() };
+    const cores = cpu.stop();
+    await loadgen.call('grpcClose', { port });
+    return { ...result, cores };
   } finally {
     await ipc.close();
   }
