@@ -1,42 +1,31 @@
 /**
  * The gRPC read ceiling: a bare grpc-js server (the library under the service's Nest transport)
- * for `comms.tracker.v1.CallTracker` that answers GetCall, ListOperations and GetOperation with
- * answers the service gave to the same mix (`BENCH_GRPC_ANSWERS`, recorded by the load generator's
- * `grpcSample`: the same sizes, the same encoding), and does nothing else: no read model, no query
- * thread, no Nest. What the load generator measures against it is what this machine and the
- * client give any grpc-js server. Its own process; tells bench/run.ts its port over IPC.
+ * for `comms.tracker.v1.CallTracker` that answers the mix's methods with answers the service gave
+ * to them (recorded by the load generator's `grpcSample`: the same sizes, the same encoding) and
+ * does nothing else: no read model, no query thread, no Nest. What the load generator measures
+ * against it is what this machine and the client give a bare grpc-js server. Its own process,
+ * driven by bench/run.ts over IPC: `serve` takes the answers and resolves with the port.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { CALL_TRACKER_PROTO_PATH, PROTO_LOADER_OPTIONS } from '@tracker/contracts';
+import { callTrackerService } from './lib/call-tracker-grpc';
+import { serveIpc } from './lib/procs';
 
-const main = async () => {
-  const answers = JSON.parse(process.env.BENCH_GRPC_ANSWERS ?? '{}') as Record<string, unknown>;
-  const definition = protoLoader.loadSync(CALL_TRACKER_PROTO_PATH, { ...PROTO_LOADER_OPTIONS });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    comms: { tracker: { v1: { CallTracker: grpc.ServiceClientConstructor } } };
-  };
-  const service = loaded.comms.tracker.v1.CallTracker.service;
+const server = new grpc.Server();
+
+const serve = async ({ answers }: { answers: Record<string, unknown> }): Promise<number> => {
   const handlers: grpc.UntypedServiceImplementation = {};
   // The other methods are left out: grpc-js answers them UNIMPLEMENTED.
   for (const [method, answer] of Object.entries(answers)) {
     handlers[method] = (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
       callback(null, answer);
   }
-  const server = new grpc.Server();
-  server.addService(service, handlers);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+  server.addService(callTrackerService().service, handlers);
+  return new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
+      error ? reject(error) : resolve(port),
     ),
   );
-  process.send?.({ event: 'listening', port });
-  const stop = () => server.tryShutdown(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
 };
 
-main().catch((error) => {
-  process.stderr.write(`gRPC baseline server failed: ${error?.stack ?? error}\n`);
-  process.exit(1);
-});
+serveIpc({ serve: (args) => serve(args as Parameters<typeof serve>[0]) });
+process.on('SIGTERM', () => server.tryShutdown(() => process.exit(0)));

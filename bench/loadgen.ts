@@ -11,13 +11,12 @@
  *   grpcClose   closes the client of a gRPC server that is going away
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CALL_TRACKER_PROTO_PATH, PROTO_LOADER_OPTIONS } from '@tracker/contracts';
+import { callTrackerService } from './lib/call-tracker-grpc';
 import { HttpConnection, postHead } from './lib/http-client';
 import { canonicalCallId, callIdOf, graphBatch, TrafficStream } from './lib/payloads';
 import { serveIpc } from './lib/procs';
-import { nowMs, round, Samples, StallSummary, StallWindows } from './lib/stats';
+import { nowMs, round, Samples, StallWindows } from './lib/stats';
 
 const HOST = '127.0.0.1';
 
@@ -251,34 +250,35 @@ type Unary = (
 type GrpcClient = Record<string, Unary> & grpc.Client;
 
 /**
- * One client per server for the life of the load generator: a run's warm-up, its measurement and
- * the sample all go over one connection, and the mix goes on where the last run stopped.
+ * One client per server for the life of the load generator, so that a run's warm-up and its
+ * measurement go over one connection (the promise is kept, so callers at once share one).
  */
-const grpcClients = new Map<number, { client: GrpcClient; n: number }>();
+const grpcClients = new Map<number, Promise<GrpcClient>>();
 
-const grpcClient = async (port: number) => {
+const grpcClient = (port: number): Promise<GrpcClient> => {
   const known = grpcClients.get(port);
   if (known) return known;
-  const definition = protoLoader.loadSync(CALL_TRACKER_PROTO_PATH, { ...PROTO_LOADER_OPTIONS });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    comms: { tracker: { v1: { CallTracker: grpc.ServiceClientConstructor } } };
-  };
-  const client = new loaded.comms.tracker.v1.CallTracker(
+  const client = new (callTrackerService())(
     `127.0.0.1:${port}`,
     grpc.credentials.createInsecure(),
   ) as unknown as GrpcClient;
-  await new Promise<void>((resolve, reject) =>
-    client.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())),
+  const ready = new Promise<GrpcClient>((resolve, reject) =>
+    client.waitForReady(Date.now() + 10_000, (error) => {
+      if (!error) return resolve(client);
+      client.close();
+      grpcClients.delete(port);
+      reject(error);
+    }),
   );
-  const state = { client, n: 0 };
-  grpcClients.set(port, state);
-  return state;
+  grpcClients.set(port, ready);
+  return ready;
 };
 
 /** Closes the client of a server that is going away (else grpc-js keeps trying to reconnect). */
 async function grpcClose(args: { port: number }) {
-  grpcClients.get(args.port)?.client.close();
+  const known = grpcClients.get(args.port);
   grpcClients.delete(args.port);
+  (await known?.catch(() => undefined))?.close();
 }
 
 /** A deterministic mix over all calls: 70 % GetCall, 20 % ListOperations, 10 % GetOperation. */
@@ -292,12 +292,18 @@ const grpcRead = (n: number, run: number, calls: number) => {
   return { method: 'GetOperation', request: { operation_id: op } };
 };
 
-/** One answer of each method of the mix, as the client decodes it (for the bare grpc-js server). */
+const GRPC_METHODS_IN_THE_MIX = 3;
+
+/**
+ * The first answer of each method of the mix, as the client decodes it: what the bare grpc-js
+ * server answers with. Taken from `grpcRead` itself, so a change of the mix changes the sample.
+ */
 async function grpcSample(args: { port: number; run: number; calls: number }) {
-  const { client } = await grpcClient(args.port);
+  const client = await grpcClient(args.port);
   const answers: Record<string, unknown> = {};
-  for (const n of [1, 7, 9]) {
+  for (let n = 1; Object.keys(answers).length < GRPC_METHODS_IN_THE_MIX; n++) {
     const { method, request } = grpcRead(n, args.run, args.calls);
+    if (method in answers) continue;
     answers[method] = await new Promise((resolve, reject) =>
       client[method](request, { deadline: Date.now() + 10_000 }, (error, answer) =>
         error ? reject(error) : resolve(answer),
@@ -311,77 +317,55 @@ async function grpcOpen(args: {
   port: number;
   rate: number;
   durationMs: number;
-  warmupMs: number;
+  /** The mix's position to start at: a run after its warm-up starts where the warm-up ended. */
+  first: number;
   run: number;
   calls: number;
 }) {
-  const state = await grpcClient(args.port);
-  const { client } = state;
+  const client = await grpcClient(args.port);
+  let n = args.first;
   const pick = () => {
-    state.n += 1;
-    return grpcRead(state.n, args.run, args.calls);
+    n += 1;
+    return grpcRead(n, args.run, args.calls);
   };
-  const one = async (
-    rate: number,
-    durationMs: number,
-    label: string,
-  ): Promise<{
-    latency: Samples;
-    byMethod: Record<string, Samples>;
-    codes: Record<string, number>;
-    seconds: number;
-    stalls: StallSummary;
-    loadgenLoopDelayMs: { p99: number; max: number };
-  }> => {
-    const latency = new Samples();
-    const byMethod: Record<string, Samples> = {};
-    const codes: Record<string, number> = {};
-    const stalls = new StallWindows();
-    const ownLoop = monitorEventLoopDelay({ resolution: 1 });
-    ownLoop.enable();
-    const loop = await openLoop(
-      rate,
-      durationMs,
-      (due) =>
-        new Promise<void>((resolve) => {
-          const { method, request } = pick();
-          client[method](request, { deadline: Date.now() + 10_000 }, (error) => {
-            const ms = nowMs() - due;
-            latency.add(ms);
-            stalls.add(due, ms);
-            (byMethod[method] ??= new Samples()).add(ms);
-            const code = error ? grpc.status[error.code] : 'OK';
-            codes[code] = (codes[code] ?? 0) + 1;
-            resolve();
-          });
-        }),
-      label,
-    );
-    ownLoop.disable();
-    return {
-      latency,
-      byMethod,
-      codes,
-      seconds: loop.seconds,
-      stalls: stalls.summary(loop.start),
-      // Delays of the load generator's own loop: a request due in one is sent late, and counted
-      // late, whatever the server does.
-      loadgenLoopDelayMs: {
-        p99: round(ownLoop.percentile(99) / 1e6, 1),
-        max: round(ownLoop.max / 1e6, 1),
-      },
-    };
-  };
-  if (args.warmupMs > 0) await one(args.rate, args.warmupMs, 'grpc warm-up');
-  const m = await one(args.rate, args.durationMs, 'grpc');
+  const latency = new Samples();
+  const byMethod: Record<string, Samples> = {};
+  const codes: Record<string, number> = {};
+  const stalls = new StallWindows();
+  const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+  ownLoop.enable();
+  const loop = await openLoop(
+    args.rate,
+    args.durationMs,
+    (due) =>
+      new Promise<void>((resolve) => {
+        const { method, request } = pick();
+        client[method](request, { deadline: Date.now() + 10_000 }, (error) => {
+          const ms = nowMs() - due;
+          latency.add(ms);
+          stalls.add(due, ms);
+          (byMethod[method] ??= new Samples()).add(ms);
+          const code = error ? grpc.status[error.code] : 'OK';
+          codes[code] = (codes[code] ?? 0) + 1;
+          resolve();
+        });
+      }),
+    'grpc',
+  );
+  ownLoop.disable();
   return {
     rate: args.rate,
-    seconds: m.seconds,
-    latencyMs: m.latency.summary(),
-    byMethod: Object.fromEntries(Object.entries(m.byMethod).map(([k, s]) => [k, s.summary()])),
-    codes: m.codes,
-    stalls: m.stalls,
-    loadgenLoopDelayMs: m.loadgenLoopDelayMs,
+    seconds: loop.seconds,
+    latencyMs: latency.summary(),
+    byMethod: Object.fromEntries(Object.entries(byMethod).map(([k, s]) => [k, s.summary()])),
+    codes,
+    stalls: stalls.summary(loop.start),
+    // Delays of the load generator's own loop (1 ms resolution, which they may overstate by that
+    // much): a request due in one is sent late, and counted late, whatever the server does.
+    loadgenLoopDelayMs: {
+      p99: round(ownLoop.percentile(99) / 1e6, 1),
+      max: round(ownLoop.max / 1e6, 1),
+    },
   };
 }
 

@@ -141,9 +141,9 @@ export interface StallSummary {
   }>;
 }
 
+/** Collects the slow requests of a run; `summary` puts them in windows from the run's start. */
 export class StallWindows {
-  private readonly windows = new Map<number, { slow: number; maxMs: number }>();
-  private slow = 0;
+  private readonly slow: Array<{ readonly dueAt: number; readonly latencyMs: number }> = [];
 
   constructor(
     private readonly windowMs = 50,
@@ -151,29 +151,31 @@ export class StallWindows {
   ) {}
 
   add(dueAt: number, latencyMs: number): void {
-    if (latencyMs <= this.slowMs) return;
-    this.slow += 1;
-    const key = Math.floor(dueAt / this.windowMs);
-    const w = this.windows.get(key) ?? { slow: 0, maxMs: 0 };
-    w.slow += 1;
-    w.maxMs = Math.max(w.maxMs, latencyMs);
-    this.windows.set(key, w);
+    if (latencyMs > this.slowMs) this.slow.push({ dueAt, latencyMs });
   }
 
   summary(startMs: number, top = 30): StallSummary {
-    const worst = [...this.windows.entries()]
+    const windows = new Map<number, { slow: number; maxMs: number }>();
+    for (const { dueAt, latencyMs } of this.slow) {
+      const key = Math.floor((dueAt - startMs) / this.windowMs);
+      const w = windows.get(key) ?? { slow: 0, maxMs: 0 };
+      w.slow += 1;
+      w.maxMs = Math.max(w.maxMs, latencyMs);
+      windows.set(key, w);
+    }
+    const worst = [...windows.entries()]
       .sort(([, a], [, b]) => b.slow - a.slow)
       .slice(0, top)
       .map(([key, w]) => ({
-        atS: round((key * this.windowMs - startMs) / 1000, 2),
+        atS: round((key * this.windowMs) / 1000, 2),
         slow: w.slow,
         maxMs: round(w.maxMs, 1),
       }));
     return {
       windowMs: this.windowMs,
       slowMs: this.slowMs,
-      slow: this.slow,
-      windowsWithSlow: this.windows.size,
+      slow: this.slow.length,
+      windowsWithSlow: windows.size,
       worst,
     };
   }

@@ -77,7 +77,6 @@ describe('ReadModelStore pages', () => {
     ['being rebuilt', true],
   ])('a new file %s has 16 KB pages', (_, bulk) => {
     new ReadModelStore(path, bulk).close();
-    expect(READ_MODEL_PAGE_SIZE).toBe(16384);
     expect(pageSizeOf(path)).toBe(16384);
   });
 
