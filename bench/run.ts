@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { EmbeddedEventStore } from '@tracker/event-store';
 import { ensureTopics, progressMessage, progressTopicSpec } from '@tracker/fanout';
@@ -1237,6 +1237,13 @@ const phaseMemory = async (loadgen: IpcClient) => {
   const rss = rssOf(service.pid);
   const m1 = await service.metrics();
   await loadgen.call('grpcClose', { port: service.grpcPort });
+  if (!allOk(grpcResult.codes) || !allOk(mixedResult.codes)) {
+    // What the service said while reads failed (its last 20 KB of output; LOG_LEVEL=warn).
+    const logPath = join(repoRoot, 'bench', 'results', 'service-memory.log');
+    mkdirSync(dirname(logPath), { recursive: true });
+    writeFileSync(logPath, service.log);
+    warnings.push(`gRPC reads: not every read was OK; the service's log is in ${logPath}`);
+  }
   await service.stop();
 
   // The rebuild at scale, every run (cached fill or not), after the reads: the two rebuilds push
