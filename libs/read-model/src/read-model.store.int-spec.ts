@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
 import { KeySet } from '@tracker/domain';
-import { READ_MODEL_PAGE_SIZE, ReadModelStore } from './read-model.store';
-import { RebuildTarget } from './rebuild-target';
+import { ReadModelStore } from './read-model.store';
 
 /** The first layout: views and folded states in one WITHOUT ROWID table. */
 const LEGACY_SCHEMA = `
@@ -53,58 +52,5 @@ describe('ReadModelStore over a file of the first layout', () => {
       .flat();
     expect(tables).not.toContain('calls');
     expect(tables).toEqual(expect.arrayContaining(['call_views', 'call_folds']));
-  });
-});
-
-const pageSizeOf = (path: string): number => {
-  const db = new Database(path, { readonly: true });
-  const [size] = db.prepare('PRAGMA page_size').raw().get() as [number];
-  db.close();
-  return size;
-};
-
-describe('ReadModelStore pages', () => {
-  let dir: string;
-  let path: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'read-model-'));
-    path = join(dir, 'read-model.db');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it.each([
-    ['served', false],
-    ['being rebuilt', true],
-  ])('a new file %s has 16 KB pages', (_, bulk) => {
-    new ReadModelStore(path, bulk).close();
-    expect(pageSizeOf(path)).toBe(16384);
-  });
-
-  it('a file of 4 KB pages (made before them) keeps them, works as before, and a rebuild converts it', () => {
-    const older = new Database(path);
-    older.exec('PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE before_16k (a);');
-    older.close();
-
-    const store = new ReadModelStore(path);
-    store.commitRows(
-      'calls',
-      [
-        {
-          view: ['c1', 'established', 'graph', '2024-05-01T10:00:00.000Z', null, '{"callId":"c1"}'],
-          fold: [1, '{}'],
-          operations: [],
-        },
-      ],
-      { commit: 3n, prepare: 3n },
-    );
-    expect(store.getCall('c1')).toEqual({ callId: 'c1' });
-    store.close();
-    expect(pageSizeOf(path)).toBe(4096);
-
-    // A rebuild writes a new file, which gets the new pages.
-    const target = new RebuildTarget(path);
-    target.store.commitRows('calls', [], { commit: 3n, prepare: 3n });
-    target.finish();
-    expect(pageSizeOf(path)).toBe(READ_MODEL_PAGE_SIZE);
   });
 });

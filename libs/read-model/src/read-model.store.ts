@@ -65,9 +65,6 @@ export interface ListOperationsFilter {
   readonly context?: string;
 }
 
-/** The page size of a new read model file. */
-export const READ_MODEL_PAGE_SIZE = 16384;
-
 /** SQLite file holding the call and operation views (see schema.ts). */
 export class ReadModelStore {
   private readonly db: Database.Database;
@@ -83,13 +80,6 @@ export class ReadModelStore {
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = openSqlite(path, 5000, (db) => {
-      // Before anything is written (on a file with tables it changes nothing, and a rebuild makes
-      // a new file). A call's view (~2.2 KB) and its folded state (~3.1 KB) each took a 4 KB page
-      // of their own, and an operation's row (its ~0.93 KB view and its keys) overflowed its
-      // WITHOUT ROWID page: 42 % of a rebuilt file was unused. With 16 KB pages the file is 39 %
-      // smaller and the CLI rebuild alone 9–17 % faster on 420k- and 1.7 M-event stores; the
-      // projection's CPU per upsert did not move, its wall time grew 25–35 % (README, Performance).
-      db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
       if (bulk) {
         db.pragma('journal_mode = OFF');
         db.pragma('synchronous = OFF');
