@@ -281,27 +281,29 @@ async function grpcClose(args: { port: number }) {
   (await known?.catch(() => undefined))?.close();
 }
 
+/** The mix repeats every 10 reads: every method in it appears in any 10 in a row. */
+const MIX_CYCLE = 10;
+
 /** A deterministic mix over all calls: 70 % GetCall, 20 % ListOperations, 10 % GetOperation. */
 const grpcRead = (n: number, run: number, calls: number) => {
   const index = (n * 7919) % calls;
   const raw = callIdOf(run, index);
-  const r = n % 10;
+  const r = n % MIX_CYCLE;
   if (r < 7) return { method: 'GetCall', request: { call_id: canonicalCallId(raw) } };
   if (r < 9) return { method: 'ListOperations', request: { call_id: raw } };
   const op = `${raw.slice(0, 24)}00000001`; // the playPrompt operation (payloads.ts)
   return { method: 'GetOperation', request: { operation_id: op } };
 };
 
-const GRPC_METHODS_IN_THE_MIX = 3;
-
 /**
  * The first answer of each method of the mix, as the client decodes it: what the bare grpc-js
- * server answers with. Taken from `grpcRead` itself, so a change of the mix changes the sample.
+ * server answers with. Taken from one cycle of `grpcRead` itself, so a change of the mix changes
+ * the sample (and a method the mix no longer reads is not sampled).
  */
 async function grpcSample(args: { port: number; run: number; calls: number }) {
   const client = await grpcClient(args.port);
   const answers: Record<string, unknown> = {};
-  for (let n = 1; Object.keys(answers).length < GRPC_METHODS_IN_THE_MIX; n++) {
+  for (let n = 1; n <= MIX_CYCLE; n++) {
     const { method, request } = grpcRead(n, args.run, args.calls);
     if (method in answers) continue;
     answers[method] = await new Promise((resolve, reject) =>
