@@ -3,7 +3,7 @@
  * baseline measured in the same run. See bench/README.md.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -50,7 +50,10 @@ import {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkaBroker = require('../scripts/kafka-broker.js') as {
-  ensureBroker(o: { brokers: string }): Promise<{ brokers: string; startedByUs: boolean }>;
+  ensureBroker(o: {
+    brokers: string;
+    fresh?: boolean;
+  }): Promise<{ brokers: string; startedByUs: boolean }>;
   stopBroker(o: { brokers: string }): Promise<void>;
 };
 
@@ -1066,6 +1069,19 @@ const measureGrpcCeiling = async (
   }
 };
 
+/** Deletes the topics this run made, on a broker that outlives it. */
+const deleteRunTopics = async () => {
+  const admin = kafkaClient(`${prefix}-cleanup`).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    say(`deleted this run's ${topics.length} topics`);
+  } finally {
+    await admin.disconnect();
+  }
+};
+
 const presetPublisherProgress = async (txPrefix: string, head: number) => {
   // The publisher resumes from the last record of `<transactional id>.progress`; put it at the head
   // so the memory phase measures a caught-up service instead of one republishing the whole store.
@@ -1176,42 +1192,53 @@ const phaseMemory = async (loadgen: IpcClient) => {
   say(
     `  bare grpc-js ceiling: p50 ${ms(grpcCeiling.latencyMs.p50)} p99 ${ms(grpcCeiling.latencyMs.p99)}, cores server/loadgen/other ${grpcCeiling.cores.server} / ${grpcCeiling.cores.loadGenerator} / ${grpcCeiling.cores.other}`,
   );
-  const grpcReads = async () => {
+  const brokerPid = localBrokerPid(cfg.brokers);
+  /**
+   * A warm-up, then the measured open loop of reads, with what explains its tail: the cores of
+   * each side and of the broker, the service's threads, its loop's stalls and GC pauses.
+   */
+  const measureReads = async () => {
     await grpcRun(loadgen, service.grpcPort, grpcLoad, 0, GRPC_WARMUP_MS);
-    return grpcRun(loadgen, service.grpcPort, grpcLoad, warmupReads(grpcLoad), cfg.durationMs);
+    const metricsBefore = await service.metricsText();
+    const cpu = new CpuAccount(service.pid, loadgen.child.pid!);
+    const brokerCpu = brokerPid === undefined ? undefined : new ProcessCpu(brokerPid);
+    const started = nowMs();
+    const result = await grpcRun(
+      loadgen,
+      service.grpcPort,
+      grpcLoad,
+      warmupReads(grpcLoad),
+      cfg.durationMs,
+    );
+    const cores = cpu.stop();
+    const brokerCores = brokerCpu?.stop();
+    const metricsAfter = await service.metricsText();
+    const threadCores = threadSplit(
+      threadCpuIn(metricsBefore),
+      threadCpuIn(metricsAfter),
+      (nowMs() - started) / 1000,
+      cores.server,
+    );
+    return {
+      ...result,
+      cores,
+      brokerCores,
+      threadCores,
+      serviceStalls: stallDiagnosis(metricsBefore, metricsAfter),
+    };
   };
   dropCaches();
-  await grpcRun(loadgen, service.grpcPort, grpcLoad, 0, GRPC_WARMUP_MS);
-  const grpcMetricsBefore = await service.metricsText();
-  const grpcCpu = new CpuAccount(service.pid, loadgen.child.pid!);
-  const grpcStarted = nowMs();
-  const grpcResult = await grpcRun(
-    loadgen,
-    service.grpcPort,
-    grpcLoad,
-    warmupReads(grpcLoad),
-    cfg.durationMs,
-  );
-  const grpcCores = grpcCpu.stop();
-  const grpcMetricsAfter = await service.metricsText();
-  const grpcStalls = stallDiagnosis(grpcMetricsBefore, grpcMetricsAfter);
-  const grpcThreadCores = threadSplit(
-    threadCpuIn(grpcMetricsBefore),
-    threadCpuIn(grpcMetricsAfter),
-    (nowMs() - grpcStarted) / 1000,
-    grpcCores.server,
-  );
-  say(`  gRPC reads: the service's threads (cores): ${JSON.stringify(grpcThreadCores)}`);
-  // Then again with webhooks arriving: what the reads cost the webhooks is their p99. They start
-  // first, so that their own warm-up (a cold ingest path, the publisher's first transactions) is
-  // over when the reads begin; their measured window is the reads' warm-up and measurement.
+  const grpcResult = await measureReads();
+  say(`  gRPC reads: the service's threads (cores): ${JSON.stringify(grpcResult.threadCores)}`);
   say(`  again, with ${WEBHOOKS_DURING_READS} webhooks/s arriving meanwhile`);
   dropCaches();
   const webhooks = loadgen.call<OpenResult>('httpOpen', {
     port: service.httpPort,
     path: '/api/calls',
     batch: 1,
-    run: fillRun + 1,
+    // New calls each run: a cached fill holds the calls of every earlier run's webhooks, and the
+    // same notifications again would be duplicates (acknowledged, nothing appended or projected).
+    run: randomInt(fillRun + 1, 2 ** 31),
     firstCall: 0,
     firstSeq: 1,
     activeCalls: 500,
@@ -1223,10 +1250,15 @@ const phaseMemory = async (loadgen: IpcClient) => {
     preopen: 16,
   });
   await sleep(2000);
-  const mixedResult = await grpcReads();
+  const mixedResult = await measureReads();
   const webhookResult = await webhooks;
-  if (busy(grpcCores))
-    warnings.push(`gRPC reads: other processes used ${grpcCores.other} cores during the run`);
+  say(
+    `  with webhooks: the service's threads (cores): ${JSON.stringify(mixedResult.threadCores)}; broker ${mixedResult.brokerCores ?? '?'}`,
+  );
+  if (busy(grpcResult.cores))
+    warnings.push(
+      `gRPC reads: other processes used ${grpcResult.cores.other} cores during the run`,
+    );
   // A few REST reads of whole histories too, the heaviest query.
   for (let i = 0; i < 50; i++) {
     const { callIdOf, canonicalCallId } = await import('./lib/payloads');
@@ -1296,34 +1328,37 @@ const phaseMemory = async (loadgen: IpcClient) => {
     value: `${ms(webhookResult.latencyMs.p50)} / ${ms(webhookResult.latencyMs.p99)}`,
     baseline: `statuses ${JSON.stringify(webhookResult.statuses)}`,
   });
-  row({
-    phase: 'read',
-    figure: 'cores during gRPC: server/loadgen/other',
-    value: `${grpcCores.server} / ${grpcCores.loadGenerator} / ${grpcCores.other}`,
-    baseline: `bare grpc-js: ${grpcCeiling.cores.server} / ${grpcCeiling.cores.loadGenerator} / ${grpcCeiling.cores.other}`,
-  });
-  // Where the p99 comes from: a few long stalls (each holding every request due in it) or a slow
-  // average; and whose loop stalled, the service's or the load generator's.
-  const { stalls } = grpcResult;
-  row({
-    phase: 'read',
-    figure: `gRPC: reads > ${stalls.slowMs} ms, in how many ${stalls.windowMs} ms windows; the worst`,
-    value: `${fmt(stalls.slow)} in ${fmt(stalls.windowsWithSlow)}`,
-    baseline: stalls.worst
-      .slice(0, 5)
-      .map((w) => `${w.slow} at ${w.atS} s (max ${w.maxMs} ms)`)
-      .join(', '),
-  });
-  row({
-    phase: 'read',
-    figure: "gRPC: service loop's longest delay; GC pauses > 10 ms; loadgen loop p99 / max",
-    value: ms(grpcStalls.eventLoopMaxDelayMs),
-    baseline: `${Object.entries(grpcStalls.gc)
-      .map(([kind, g]) => `${kind} ${g.over10ms}`)
-      .join(
-        ', ',
-      )}; loadgen ${ms(grpcResult.loadgenLoopDelayMs.p99)} / ${ms(grpcResult.loadgenLoopDelayMs.max)}`,
-  });
+  // Where each run's p99 comes from: a few long stalls (each holding every request due in it) or a
+  // slow average; whose loop stalled, the service's or the load generator's; who had the cores.
+  const diagnosisRows = (run: string, r: typeof grpcResult, ceiling?: typeof grpcCeiling) => {
+    row({
+      phase: 'read',
+      figure: `${run}: cores server/loadgen/broker/other`,
+      value: `${r.cores.server} / ${r.cores.loadGenerator} / ${r.brokerCores ?? '?'} / ${round(r.cores.other - (r.brokerCores ?? 0), 2)}`,
+      baseline: ceiling
+        ? `bare grpc-js: ${ceiling.cores.server} / ${ceiling.cores.loadGenerator} / ${ceiling.cores.other} other`
+        : `service threads ${JSON.stringify(r.threadCores)}`,
+    });
+    row({
+      phase: 'read',
+      figure: `${run}: reads > ${r.stalls.slowMs} ms, in how many ${r.stalls.windowMs} ms windows; the worst`,
+      value: `${fmt(r.stalls.slow)} in ${fmt(r.stalls.windowsWithSlow)}`,
+      baseline: r.stalls.worst
+        .slice(0, 5)
+        .map((w) => `${w.slow} at ${w.atS} s (max ${w.maxMs} ms)`)
+        .join(', '),
+    });
+    row({
+      phase: 'read',
+      figure: `${run}: service loop's longest delay; GC pauses > 10 ms; loadgen loop p99 / max`,
+      value: ms(r.serviceStalls.eventLoopMaxDelayMs),
+      baseline: `${Object.entries(r.serviceStalls.gc)
+        .map(([kind, g]) => `${kind} ${g.over10ms}`)
+        .join(', ')}; loadgen ${ms(r.loadgenLoopDelayMs.p99)} / ${ms(r.loadgenLoopDelayMs.max)}`,
+    });
+  };
+  diagnosisRows('gRPC', grpcResult, grpcCeiling);
+  diagnosisRows('with webhooks', mixedResult);
   row({
     phase: 'memory',
     figure: `RSS with ${fmt(m0.tracker_read_model_calls)} calls (peak)`,
@@ -1346,12 +1381,7 @@ const phaseMemory = async (loadgen: IpcClient) => {
     rssIdle: rssIdle ?? null,
     readModelCalls: m0.tracker_read_model_calls,
     storeHead: m1.tracker_store_head_position,
-    grpc: {
-      ...grpcResult,
-      cores: grpcCores,
-      threadCores: grpcThreadCores,
-      serviceStalls: grpcStalls,
-    },
+    grpc: grpcResult,
     grpcCeiling,
     withWebhooks: { grpc: mixedResult, webhooks: { ...webhookResult, acks: undefined } },
   };
@@ -1450,14 +1480,18 @@ const main = async () => {
   const needsKafka = ['fanout', 'memory', 'esdb'].some((p) => cfg.phases.includes(p));
   if (needsKafka) {
     say(`Kafka at ${cfg.brokers}`);
-    const b = await kafkaBroker.ensureBroker({ brokers: cfg.brokers });
+    // A broker the bench starts starts empty: every run's topics are its own (`prefix`), and the
+    // data of earlier runs (19 GB and 2,487 partitions here once) cost a 30 s start and cores of
+    // background work during the measurements.
+    const b = await kafkaBroker.ensureBroker({ brokers: cfg.brokers, fresh: true });
     const brokerStartedByUs = b.startedByUs;
     report.broker = { brokers: cfg.brokers, startedByUs: brokerStartedByUs };
     if (brokerStartedByUs) cleanups.unshift(() => kafkaBroker.stopBroker({ brokers: cfg.brokers }));
+    else cleanups.unshift(() => deleteRunTopics());
     say(
       brokerStartedByUs
-        ? 'started a broker for this run (stopped at the end)'
-        : 'using the broker that answers there',
+        ? 'started an empty broker for this run (stopped at the end)'
+        : "using the broker that answers there (this run's topics are deleted at the end)",
     );
   }
   const loadgen = new IpcClient(forkTs('bench/loadgen.ts'));

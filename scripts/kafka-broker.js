@@ -66,10 +66,14 @@ function runKafkaSh(args, { port, env = process.env } = {}) {
 
 /**
  * Reuses a broker that accepts TCP connections at the first address of `brokers`, otherwise
- * starts the local one with `kafka.sh start` (which waits until it answers a Metadata request).
+ * starts the local one with `kafka.sh start` (which waits until it answers a Metadata request);
+ * `fresh` wipes that local broker's data first (`kafka.sh start --fresh`).
  * @returns {Promise<{ brokers: string, startedByUs: boolean }>}
  */
-async function ensureBroker({ brokers = process.env.KAFKA_BROKERS || DEFAULT_BROKERS } = {}) {
+async function ensureBroker({
+  brokers = process.env.KAFKA_BROKERS || DEFAULT_BROKERS,
+  fresh = false,
+} = {}) {
   const { host, port } = parseFirstBroker(brokers);
   if (await canConnect(host, port)) {
     return { brokers, startedByUs: false };
@@ -80,7 +84,7 @@ async function ensureBroker({ brokers = process.env.KAFKA_BROKERS || DEFAULT_BRO
     );
   }
   process.stderr.write(`kafka-broker: no broker at ${host}:${port}; starting one with kafka.sh\n`);
-  await runKafkaSh(['start'], { port });
+  await runKafkaSh(fresh ? ['start', '--fresh'] : ['start'], { port });
   return { brokers, startedByUs: true };
 }
 
