@@ -20,6 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { EmbeddedEventStore } from '@tracker/event-store';
 import { ensureTopics, progressMessage, progressTopicSpec } from '@tracker/fanout';
 import { phaseEsdb } from './esdb-phase';
+import { warmBroker } from './lib/warm-broker';
 import { seqOfPayload } from './lib/payloads';
 import {
   CpuAccount,
@@ -1493,6 +1494,13 @@ const main = async () => {
         ? 'started an empty broker for this run (stopped at the end)'
         : "using the broker that answers there (this run's topics are deleted at the end)",
     );
+    say('warming the broker: transactions back to back until their cost to it settles');
+    report.brokerWarmUp = await warmBroker({
+      kafka: kafkaClient(`${prefix}-warm-up`),
+      topic: `${prefix}.warm-up`,
+      brokerPid: localBrokerPid(cfg.brokers),
+      say,
+    });
   }
   const loadgen = new IpcClient(forkTs('bench/loadgen.ts'));
   cleanups.push(() => loadgen.close());
