@@ -30,6 +30,12 @@ export interface AppConfig {
    * slow read never delays the event loop that acknowledges webhooks. 0: on the event loop.
    */
   readonly queryThreads: number;
+  /**
+   * Queries waiting for their answers past which a REST or gRPC read is refused at once (503 with
+   * Retry-After, UNAVAILABLE) instead of queued: past it the service answers slower than reads
+   * arrive. With query threads only.
+   */
+  readonly queryQueueLimit: number;
   readonly deadlines: {
     readonly checkIntervalMs: number;
     readonly bounds: {
@@ -116,6 +122,7 @@ export const CONFIG_VARIABLES = [
   'READ_MODEL_PATH',
   'PROJECTION',
   'QUERY_THREADS',
+  'QUERY_QUEUE_LIMIT',
   'KAFKA_BROKERS',
   'KAFKA_CLIENT_ID',
   'KAFKA_TRANSACTIONAL_ID',
@@ -376,6 +383,7 @@ export const loadConfig = (env: Env = process.env): AppConfig => {
     readModelPath: read.string('READ_MODEL_PATH', './data/read-model.db'),
     projection: read.oneOf('PROJECTION', 'thread', ['thread', 'inline']),
     queryThreads: read.integer('QUERY_THREADS', 2, 0, 16),
+    queryQueueLimit: read.integer('QUERY_QUEUE_LIMIT', 1000, 1, 1_000_000),
     deadlines: {
       checkIntervalMs: read.integer('DEADLINE_CHECK_INTERVAL_MS', 1000, 10, 3_600_000),
       bounds: {

@@ -10,13 +10,22 @@ import {
 
 /** The read model cannot answer now (disk full or failing, file locked, its thread gone): retry later. */
 export class ReadModelUnavailableError extends Error {
-  override readonly name = 'ReadModelUnavailableError';
+  override readonly name: string = 'ReadModelUnavailableError';
   constructor(
     message: string,
     override readonly cause?: unknown,
   ) {
     super(message);
   }
+}
+
+/**
+ * More queries wait for their answers than the service takes on (`QUERY_QUEUE_LIMIT`): refused at
+ * once, as unavailable (503, UNAVAILABLE), instead of queued behind the others until the client's
+ * deadline. Not a fault of the machine: the service counts these and does not log each one.
+ */
+export class ReadModelBusyError extends ReadModelUnavailableError {
+  override readonly name: string = 'ReadModelBusyError';
 }
 
 /** A SQLite fault of the machine becomes ReadModelUnavailableError; anything else stays as it is. */

@@ -22,6 +22,7 @@ import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { ProjectionThread } from './projection/projection-thread';
 import { IncomingCallRecords } from '../ingest/incoming-call-records';
 import { QueryThreads } from '../query/threads/query-threads';
+import { readsRefusedCounter, registerQueriesWaiting } from '../query/threads/query-metrics';
 
 const projectionLag = (metrics: TrackerMetrics) =>
   lagObserver(
@@ -60,12 +61,18 @@ const createdTimes =
       inject: [APP_CONFIG, ReadModelStore, TrackerMetrics],
       useFactory: (config: AppConfig, readModel: ReadModelStore, metrics: TrackerMetrics) => {
         if (config.queryThreads === 0) return new InlineQueries(readModel);
+        const refused = readsRefusedCounter(metrics.registry);
         const threads = new QueryThreads(
           { readModelPath: config.readModelPath },
-          config.queryThreads,
+          {
+            threads: config.queryThreads,
+            queueLimit: config.queryQueueLimit,
+            onRefused: () => refused.inc(),
+          },
           new Logger('Queries'),
         );
         for (const [name, osThreadId] of threads.threadIds) metrics.threads.set(name, osThreadId);
+        registerQueriesWaiting(metrics.registry, () => threads.waiting);
         return threads;
       },
     },

@@ -2,7 +2,7 @@ import { Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { status } from '@grpc/grpc-js';
 import { Observable, throwError } from 'rxjs';
 import { StoreUnavailableError } from '@tracker/event-store';
-import { ReadModelUnavailableError } from '@tracker/read-model';
+import { ReadModelBusyError, ReadModelUnavailableError } from '@tracker/read-model';
 
 /** What a client is told when the machine cannot answer now (no internals). */
 export const unavailableStatus = (error: StoreUnavailableError | ReadModelUnavailableError) => ({
@@ -10,7 +10,9 @@ export const unavailableStatus = (error: StoreUnavailableError | ReadModelUnavai
   message:
     error instanceof StoreUnavailableError
       ? 'the event store is unavailable; retry later'
-      : 'the read model cannot answer now; retry later',
+      : error instanceof ReadModelBusyError
+        ? 'too many reads are waiting for their answers; retry later'
+        : 'the read model cannot answer now; retry later',
 });
 
 /**
@@ -24,7 +26,8 @@ export class GrpcFaultFilter implements RpcExceptionFilter<
   private readonly logger = new Logger('gRPC');
 
   catch(error: StoreUnavailableError | ReadModelUnavailableError): Observable<never> {
-    this.logger.warn(error.message);
+    // Refused reads are counted and logged by the query threads, not one line each.
+    if (!(error instanceof ReadModelBusyError)) this.logger.warn(error.message);
     return throwError(() => unavailableStatus(error));
   }
 }

@@ -9,7 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { StoreUnavailableError } from '@tracker/event-store';
 import { StreamContendedError } from '@tracker/call-stream';
-import { ReadModelUnavailableError } from '@tracker/read-model';
+import { ReadModelBusyError, ReadModelUnavailableError } from '@tracker/read-model';
 import { ProblemBody, ProblemException, unavailable } from './problem';
 
 /** Where 4xx answers are counted (tracker_http_rejections_total). */
@@ -49,6 +49,12 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.warn(`store unavailable: ${exception.message}`);
       return this.describe(
         unavailable('store_unavailable', 'the event store is unavailable; retry later'),
+      );
+    }
+    if (exception instanceof ReadModelBusyError) {
+      // Counted and logged by the query threads, not one line each.
+      return this.describe(
+        unavailable('read_model_busy', 'too many reads are waiting for their answers; retry later'),
       );
     }
     if (exception instanceof ReadModelUnavailableError) {

@@ -15,6 +15,7 @@ import {
 import {
   CALLS_PROJECTION,
   InlineQueries,
+  ReadModelBusyError,
   ReadModelQueries,
   ReadModelStore,
   ReadModelUnavailableError,
@@ -49,7 +50,12 @@ const writeReadModel = (path: string) => {
 };
 
 const errors: string[] = [];
-const logger = { error: (message: string) => errors.push(message) };
+const warnings: string[] = [];
+const logger = {
+  error: (message: string) => errors.push(message),
+  warn: (message: string) => warnings.push(message),
+};
+const NO_LIMIT = { queueLimit: Number.MAX_SAFE_INTEGER };
 
 const everyQuery = (queries: ReadModelQueries) =>
   Promise.all([
@@ -70,6 +76,7 @@ describe('QueryThreads', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'query-threads-'));
     errors.length = 0;
+    warnings.length = 0;
   });
   afterEach(async () => {
     await threads?.close();
@@ -80,7 +87,7 @@ describe('QueryThreads', () => {
   it('answers every query as the store answers it on the event loop', async () => {
     const path = join(dir, 'read-model.db');
     const store = writeReadModel(path);
-    threads = new QueryThreads({ readModelPath: path }, 2, logger);
+    threads = new QueryThreads({ readModelPath: path }, { threads: 2, ...NO_LIMIT }, logger);
 
     const expected = await everyQuery(new InlineQueries(store));
     const posted = jest.spyOn(Worker.prototype, 'postMessage');
@@ -110,10 +117,47 @@ describe('QueryThreads', () => {
     store.close();
   }, 30_000);
 
+  it('refuses a query at once while queueLimit queries wait for their answers, and takes queries again once they are answered', async () => {
+    const path = join(dir, 'read-model.db');
+    writeReadModel(path).close();
+    let refused = 0;
+    threads = new QueryThreads(
+      { readModelPath: path },
+      { threads: 2, queueLimit: 3, onRefused: () => (refused += 1) },
+      logger,
+    );
+
+    // Asked in one turn: none is answered before the fourth is asked.
+    const asked = [1, 2, 3, 4, 5].map(() => threads!.getCall(CALL));
+    expect(threads.waiting).toBe(3);
+    const settled = await Promise.allSettled(asked);
+
+    expect(settled.map((s) => s.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    for (const s of settled.slice(3)) {
+      const reason = (s as PromiseRejectedResult).reason;
+      expect(reason).toBeInstanceOf(ReadModelBusyError);
+      expect(reason).toBeInstanceOf(ReadModelUnavailableError); // 503 / UNAVAILABLE
+      expect(String(reason.message)).toMatch(/3 queries waiting/);
+    }
+    expect(refused).toBe(2);
+    // One line for both (at most one per 10 s), not one per query.
+    expect(warnings).toEqual([
+      expect.stringMatching(/refused 1 read since the last such line: 3 queries were waiting/),
+    ]);
+    expect(threads.waiting).toBe(0);
+    await expect(threads.getCall(CALL)).resolves.toMatchObject({ callId: CALL });
+  }, 30_000);
+
   it('answers ReadModelUnavailableError while it cannot open the read model, and serves once it can', async () => {
     const path = join(dir, 'read-model.db');
     writeFileSync(path, 'not a database, '.repeat(512));
-    threads = new QueryThreads({ readModelPath: path }, 1, logger);
+    threads = new QueryThreads({ readModelPath: path }, { threads: 1, ...NO_LIMIT }, logger);
 
     await expect(threads.getCall(CALL)).rejects.toBeInstanceOf(ReadModelUnavailableError);
     expect(errors.join('\n')).toMatch(/query_1: cannot open the read model/);

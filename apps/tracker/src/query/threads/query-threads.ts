@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { ReadModelQueries, ReadModelUnavailableError, ViewQuery } from '@tracker/read-model';
+import {
+  ReadModelBusyError,
+  ReadModelQueries,
+  ReadModelUnavailableError,
+  ViewQuery,
+} from '@tracker/read-model';
 import { startThread } from '@tracker/event-store';
 import type {
   FromQueryThread,
@@ -13,9 +18,23 @@ import type {
 /** A thread that ended is started again on a later query, but not sooner than this after it ended. */
 const RESTART_AFTER_MS = 1_000;
 const STOP_TIMEOUT_MS = 5_000;
+/** Refused queries are logged at most once in this long (each one is counted). */
+const REFUSALS_LOGGED_EVERY_MS = 10_000;
 
 export interface QueryThreadsLogger {
   error(message: string): void;
+  warn(message: string): void;
+}
+
+export interface QueryThreadsOptions {
+  readonly threads: number;
+  /**
+   * Queries waiting for their answers (asked of a thread, or answered but not yet taken in by this
+   * event loop) past which a query is refused at once with ReadModelBusyError (QUERY_QUEUE_LIMIT).
+   */
+  readonly queueLimit: number;
+  /** Told of each refused query (its metric). */
+  readonly onRefused?: () => void;
 }
 
 interface Waiting {
@@ -138,20 +157,34 @@ class QueryThread {
 }
 
 /**
- * The read model's queries answered by `count` worker threads, each with its own connection
+ * The read model's queries answered by worker threads, each with its own connection
  * (QUERY_THREADS). A query goes to the running thread with the fewest unanswered queries. A thread
  * that ends (its queries get ReadModelUnavailableError: 503) is started again on a later query.
+ * Past `queueLimit` queries waiting, a query is refused (ReadModelBusyError: 503 too).
  */
 export class QueryThreads extends ReadModelQueries {
   private readonly threads: QueryThread[];
+  private refusedSinceLog = 0;
+  private lastRefusalLog = -Infinity;
 
-  constructor(data: QueryWorkerData, count: number, logger: QueryThreadsLogger) {
+  constructor(
+    data: QueryWorkerData,
+    private readonly options: QueryThreadsOptions,
+    private readonly logger: QueryThreadsLogger,
+  ) {
     super();
     this.threads = Array.from(
-      { length: count },
+      { length: options.threads },
       (_, i) => new QueryThread(`query_${i + 1}`, data, logger),
     );
     for (const thread of this.threads) thread.start();
+  }
+
+  /** Queries asked and not answered yet, over all threads. */
+  get waiting(): number {
+    let waiting = 0;
+    for (const thread of this.threads) waiting += thread.unanswered;
+    return waiting;
   }
 
   /** Each thread's name and Linux id (for tracker_thread_cpu_seconds). */
@@ -164,6 +197,8 @@ export class QueryThreads extends ReadModelQueries {
   }
 
   protected run(query: ViewQuery): Promise<string[]> {
+    const waiting = this.waiting;
+    if (waiting >= this.options.queueLimit) return Promise.reject(this.refuse(waiting));
     const thread = this.pick();
     if (!thread) {
       return Promise.reject(
@@ -171,6 +206,26 @@ export class QueryThreads extends ReadModelQueries {
       );
     }
     return thread.ask(query);
+  }
+
+  /**
+   * Past the limit the service is slower than the queries arrive, and a queued query would only
+   * wait longer: the answer "retry later" now costs the caller less, and this event loop too.
+   */
+  private refuse(waiting: number): ReadModelBusyError {
+    this.options.onRefused?.();
+    this.refusedSinceLog += 1;
+    const now = Date.now();
+    if (now - this.lastRefusalLog >= REFUSALS_LOGGED_EVERY_MS) {
+      this.logger.warn(
+        `refused ${this.refusedSinceLog} read${this.refusedSinceLog === 1 ? '' : 's'} since the last such line: ${waiting} queries were waiting for their answers (QUERY_QUEUE_LIMIT ${this.options.queueLimit})`,
+      );
+      this.lastRefusalLog = now;
+      this.refusedSinceLog = 0;
+    }
+    return new ReadModelBusyError(
+      `the read model has ${waiting} queries waiting for their answers; retry later`,
+    );
   }
 
   private pick(): QueryThread | undefined {
