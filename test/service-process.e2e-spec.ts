@@ -125,6 +125,88 @@ describe('the service as a process', () => {
     expect(await service.stop()).toBe(0);
   }, 60_000);
 
+  it('refuses reads at once past QUERY_QUEUE_LIMIT (gRPC UNAVAILABLE, REST 503 with Retry-After), counts them and logs them once', async () => {
+    const grpcPort = String(await freePort());
+    const service = await start({
+      READ_MODEL_PATH: join(dir, 'read-model.db'),
+      AUTH_MODE: 'none',
+      GRPC_PORT: grpcPort,
+      QUERY_QUEUE_LIMIT: '2',
+    });
+    await waitReady(service, 30_000);
+    expect(
+      (await postJson(service, '/api/calls', fixture('graph/answer-incoming.json'))).status,
+    ).toBe(202);
+    await eventually(
+      'the call in the read model',
+      () => getJson(service, `/api/calls/${CALL_IN_URL}`),
+      (reply) => reply.status === 200,
+      20_000,
+    );
+
+    // 300 calls written at once on one HTTP/2 connection reach the service together: past the
+    // first two, each finds two queries waiting.
+    const client = new loaded.comms.tracker.v1.CallTracker(
+      `127.0.0.1:${grpcPort}`,
+      grpc.credentials.createInsecure(),
+    );
+    let grpcRefused = 0;
+    try {
+      const settled = await Promise.allSettled(
+        Array.from({ length: 300 }, () => unary(client, 'GetCall', { call_id: CALL_IN_URL })),
+      );
+      for (const s of settled) {
+        if (s.status === 'fulfilled') {
+          expect(s.value.state).toBe('incoming');
+          continue;
+        }
+        expect(s.reason).toMatchObject({
+          code: grpc.status.UNAVAILABLE,
+          details: 'too many reads are waiting for their answers; retry later',
+        });
+        grpcRefused += 1;
+      }
+      expect(grpcRefused).toBeGreaterThan(0);
+      expect(grpcRefused).toBeLessThan(300);
+      // Refused, not broken: once the queue is short again, reads are answered.
+      expect((await unary(client, 'GetCall', { call_id: CALL_IN_URL })).state).toBe('incoming');
+    } finally {
+      client.close();
+    }
+
+    // REST reads arrive on separate connections: rounds of 50 at once until one is refused.
+    let restRefused = 0;
+    for (let round = 0; round < 20 && restRefused === 0; round++) {
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () => fetch(`${service.base}/api/calls/${CALL_IN_URL}`)),
+      );
+      for (const reply of replies) {
+        const body = await reply.json();
+        if (reply.status === 200) continue;
+        expect({ status: reply.status, body }).toEqual({
+          status: 503,
+          body: {
+            error: 'read_model_busy',
+            message: 'too many reads are waiting for their answers; retry later',
+          },
+        });
+        expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+        restRefused += 1;
+      }
+    }
+    expect(restRefused).toBeGreaterThan(0);
+
+    expect(await metric(service, 'tracker_read_queries_refused_total')).toBe(
+      grpcRefused + restRefused,
+    );
+    expect(await metric(service, 'tracker_read_queries_waiting')).toBe(0);
+    // One line per 10 s at most, however many were refused.
+    const lines = service.output().match(/refused \d+ reads? since the last such line/g) ?? [];
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBeLessThanOrEqual(3);
+    expect(await service.stop()).toBe(0);
+  }, 60_000);
+
   it('logs the addresses its sockets really listen on', async () => {
     const service = await start({
       READ_MODEL_PATH: join(dir, 'read-model.db'),

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { status } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
 import { StoreUnavailableError } from '@tracker/event-store';
-import { ReadModelUnavailableError } from '@tracker/read-model';
+import { ReadModelBusyError, ReadModelUnavailableError } from '@tracker/read-model';
 import { GrpcFaultFilter } from './grpc-fault.filter';
 
 describe('GrpcFaultFilter', () => {
@@ -16,5 +16,18 @@ describe('GrpcFaultFilter', () => {
     const answer = await firstValueFrom(filter.catch(error)).catch((status: unknown) => status);
     expect(answer).toEqual({ code: status.UNAVAILABLE, message: expect.stringContaining(what) });
     expect(JSON.stringify(answer)).not.toContain('SQLITE');
+  });
+
+  it('answers a read refused past QUERY_QUEUE_LIMIT with UNAVAILABLE, without a log line', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const answer = await firstValueFrom(
+      filter.catch(new ReadModelBusyError('the read model has 1000 queries waiting')),
+    ).catch((status: unknown) => status);
+    expect(answer).toEqual({
+      code: status.UNAVAILABLE,
+      message: 'too many reads are waiting for their answers; retry later',
+    });
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ArgumentsHost } from '@nestjs/common';
 import { StoreUnavailableError } from '@tracker/event-store';
-import { ReadModelUnavailableError } from '@tracker/read-model';
+import { ReadModelBusyError, ReadModelUnavailableError } from '@tracker/read-model';
 import { ProblemFilter } from './problem.filter';
 
 /** What the filter wrote on a reply (the reply is the only thing faked: the mapping is pure). */
@@ -35,6 +35,21 @@ describe('ProblemFilter', () => {
       message: 'the read model cannot answer now; retry later',
     });
     expect(sent.rejected).toEqual([]);
+  });
+
+  it('answers a read refused past QUERY_QUEUE_LIMIT with 503 read_model_busy and Retry-After, without a log line', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const sent = answer(new ReadModelBusyError('the read model has 1000 queries waiting'));
+    expect(sent.status).toBe(503);
+    expect(sent.headers['Retry-After']).toMatch(/^\d+$/);
+    expect(sent.body).toEqual({
+      error: 'read_model_busy',
+      message: 'too many reads are waiting for their answers; retry later',
+    });
+    expect(warn).not.toHaveBeenCalled(); // the query threads log refusals, once per 10 s
+    answer(new ReadModelUnavailableError('read model unavailable: SQLITE_IOERR'));
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
   });
 
   it('answers a store outage with 503 and anything unexpected with a 500 without internals', () => {
