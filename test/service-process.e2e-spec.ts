@@ -37,6 +37,27 @@ describe('the service as a process', () => {
       (service) => (running = service),
     );
   };
+  /** A service with a gRPC port and a read model, once it shows the call one webhook posted. */
+  const startWithOneCall = async (env: Record<string, string> = {}) => {
+    const grpcPort = String(await freePort());
+    const service = await start({
+      READ_MODEL_PATH: join(dir, 'read-model.db'),
+      AUTH_MODE: 'none',
+      GRPC_PORT: grpcPort,
+      ...env,
+    });
+    await waitReady(service, 30_000);
+    expect(
+      (await postJson(service, '/api/calls', fixture('graph/answer-incoming.json'))).status,
+    ).toBe(202);
+    const call = await eventually(
+      'the call in the read model',
+      () => getJson(service, `/api/calls/${CALL_IN_URL}`),
+      (reply) => reply.status === 200,
+      20_000,
+    );
+    return { service, grpcPort, call };
+  };
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'tracker-proc-'))));
   afterEach(async () => {
     await running?.kill();
@@ -71,22 +92,7 @@ describe('the service as a process', () => {
   }, 40_000);
 
   it('answers REST and gRPC queries from its two query threads, and its projection thread counts the calls', async () => {
-    const grpcPort = String(await freePort());
-    const service = await start({
-      READ_MODEL_PATH: join(dir, 'read-model.db'),
-      AUTH_MODE: 'none',
-      GRPC_PORT: grpcPort,
-    });
-    await waitReady(service, 30_000);
-    expect(
-      (await postJson(service, '/api/calls', fixture('graph/answer-incoming.json'))).status,
-    ).toBe(202);
-    const call = await eventually(
-      'the call in the read model',
-      () => getJson(service, `/api/calls/${CALL_IN_URL}`),
-      (reply) => reply.status === 200,
-      20_000,
-    );
+    const { service, grpcPort, call } = await startWithOneCall();
     expect(call.body).toMatchObject({ state: 'incoming' });
     expect((await getJson(service, `/api/calls/${CALL_IN_URL}/operations`)).status).toBe(200);
     // Counted by the projection thread (never by a scan on each scrape).
@@ -126,23 +132,7 @@ describe('the service as a process', () => {
   }, 60_000);
 
   it('refuses reads at once past QUERY_QUEUE_LIMIT (gRPC UNAVAILABLE, REST 503 with Retry-After), counts them and logs them once', async () => {
-    const grpcPort = String(await freePort());
-    const service = await start({
-      READ_MODEL_PATH: join(dir, 'read-model.db'),
-      AUTH_MODE: 'none',
-      GRPC_PORT: grpcPort,
-      QUERY_QUEUE_LIMIT: '2',
-    });
-    await waitReady(service, 30_000);
-    expect(
-      (await postJson(service, '/api/calls', fixture('graph/answer-incoming.json'))).status,
-    ).toBe(202);
-    await eventually(
-      'the call in the read model',
-      () => getJson(service, `/api/calls/${CALL_IN_URL}`),
-      (reply) => reply.status === 200,
-      20_000,
-    );
+    const { service, grpcPort } = await startWithOneCall({ QUERY_QUEUE_LIMIT: '2' });
 
     // 300 calls written at once on one HTTP/2 connection reach the service together: past the
     // first two, each finds two queries waiting.
