@@ -9,6 +9,8 @@ import {
   Sample,
   sampleValue,
 } from './support/prometheus';
+import * as grpc from '@grpc/grpc-js';
+import { loaded } from './support/grpc-client';
 import { fixture, RunningService, startService } from './support/running-service';
 import { eventually } from './support/service-process';
 
@@ -109,6 +111,34 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
       202, 202, 202, 202, 202, 400, 400, 400, 400, 400, 401, 404, 413, 415,
     ]);
     await service.settle();
+    // gRPC: found, not found, and refused by the auth guard (no key).
+    const client = new loaded.comms.tracker.v1.CallTracker(
+      service.grpcAddress,
+      grpc.credentials.createInsecure(),
+    );
+    const getCall = (callId: string, key?: string) =>
+      new Promise<number>((resolve) => {
+        const metadata = new grpc.Metadata();
+        if (key) metadata.set('x-api-key', key);
+        client.GetCall({ call_id: callId }, metadata, (error: grpc.ServiceError | null) =>
+          resolve(error ? error.code : grpc.status.OK),
+        );
+      });
+    try {
+      expect([
+        await getCall(CALL, API_KEY),
+        await getCall(CALL, API_KEY),
+        await getCall('00000000-0000-4000-8000-000000000000', API_KEY),
+        await getCall(CALL),
+      ]).toEqual([
+        grpc.status.OK,
+        grpc.status.OK,
+        grpc.status.NOT_FOUND,
+        grpc.status.UNAUTHENTICATED,
+      ]);
+    } finally {
+      client.close();
+    }
     for await (const _ of service.store.readAll()) stored += 1;
     // Garbage, so the GC histogram has something to say.
     let keep = 0;
@@ -189,6 +219,22 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     ).toBe(4);
   });
 
+  it('times gRPC calls by method and the status they end with', () => {
+    const count = (code: string) =>
+      value('tracker_grpc_request_duration_seconds_count', {
+        method: '/comms.tracker.v1.CallTracker/GetCall',
+        code,
+      });
+    expect([count('OK'), count('NOT_FOUND'), count('UNAUTHENTICATED')]).toEqual([2, 1, 1]);
+    expect(
+      value('tracker_grpc_request_duration_seconds_bucket', {
+        method: '/comms.tracker.v1.CallTracker/GetCall',
+        code: 'OK',
+        le: '+Inf',
+      }),
+    ).toBe(2);
+  });
+
   it('counts rejections by status and reason', () => {
     const rejections = Object.fromEntries(
       samples
@@ -206,9 +252,10 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
       '413 payload_too_large': 1,
       '415 unsupported_media_type': 1,
     });
+    // The REST read without a key, and the gRPC GetCall without one.
     expect(
       value('tracker_auth_rejected_total', { caller: 'client', reason: 'missing credentials' }),
-    ).toBe(1);
+    ).toBe(2);
   });
 
   it('counts ingest, and times group commits with their size', () => {

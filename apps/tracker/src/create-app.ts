@@ -10,6 +10,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { RedactingLogger } from './logging/redacting-logger';
 import { instrumentHttp } from './metrics/http-metrics';
 import { TrackerMetrics } from './metrics/tracker-metrics';
+import { grpcMetricsInterceptor } from './metrics/grpc-metrics';
 import { setupOpenApi } from './openapi/setup-openapi';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -56,7 +57,7 @@ export const createApp = async (config: AppConfig): Promise<NestFastifyApplicati
   instrumentHttp(app.getHttpAdapter().getInstance(), metrics);
   app.useGlobalFilters(new ProblemFilter(metrics));
   setupOpenApi(app);
-  app.connectMicroservice(grpcOptions(config.grpc));
+  app.connectMicroservice(grpcOptions(config.grpc, [grpcMetricsInterceptor(metrics)]));
   return app;
 };
 

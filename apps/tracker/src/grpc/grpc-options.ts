@@ -1,6 +1,7 @@
 import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import type { ChannelOptions, ServerInterceptor } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { hostPort } from '../listen-address';
 import {
@@ -30,10 +31,18 @@ const withProtocDescriptors = (pkg: PackageDefinition): PackageDefinition => {
   ) as PackageDefinition;
 };
 
-/** The gRPC transport: CallTracker and health on one port, with server reflection. */
-export const grpcOptions = (grpc: { host: string; port: number }): GrpcOptions => ({
+/**
+ * The gRPC transport: CallTracker and health on one port, with server reflection, and grpc-js
+ * server `interceptors` (Nest hands its `channelOptions` to grpc-js's `new Server(options)`, which
+ * takes them from there).
+ */
+export const grpcOptions = (
+  grpc: { host: string; port: number },
+  interceptors: ServerInterceptor[] = [],
+): GrpcOptions => ({
   transport: Transport.GRPC,
   options: {
+    channelOptions: { interceptors } as unknown as ChannelOptions,
     package: [CALL_TRACKER_PACKAGE, HEALTH_PACKAGE],
     protoPath: [CALL_TRACKER_PROTO_PATH, HEALTH_PROTO_PATH],
     url: hostPort(grpc.host, grpc.port),

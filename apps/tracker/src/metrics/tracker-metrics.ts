@@ -28,6 +28,18 @@ export class TrackerMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * By full method name (`/comms.tracker.v1.CallTracker/GetCall`) and status code name; a stream
+   * (WatchCall) from its start to its status.
+   */
+  readonly grpcDuration = new Histogram({
+    name: 'tracker_grpc_request_duration_seconds',
+    help: 'gRPC calls from arrival to their status, by method and status code (streams for their whole life)',
+    labelNames: ['method', 'code'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [this.registry],
+  });
+
   readonly rejections = new Counter({
     name: 'tracker_http_rejections_total',
     help: 'Requests answered with a 4xx, by status and reason (for 400, what was wrong)',
