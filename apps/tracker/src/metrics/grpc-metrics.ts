@@ -8,9 +8,9 @@ import { TrackerMetrics } from './tracker-metrics';
 
 /**
  * Times every gRPC call by method and the status it ends with. A grpc-js server interceptor, so it
- * sees what Nest's handlers and filters never do: calls refused by the auth guard, deadlines,
- * health and reflection. Calls that end without a status from the server (the client cancelled)
- * are not counted.
+ * counts every service on the port (health and reflection too) and every status a handler or a
+ * filter sends (the auth guard's UNAUTHENTICATED included). Calls that grpc-js itself ends (the
+ * client cancelled, the deadline passed) may not be counted: not tested.
  */
 export const grpcMetricsInterceptor =
   (metrics: TrackerMetrics): ServerInterceptor =>
