@@ -1001,11 +1001,7 @@ const fillFingerprint = (calls: number): string => {
   return hash.digest('hex').slice(0, 16);
 };
 
-/**
- * The same open loop of gRPC reads against a bare grpc-js server that answers with the service's
- * own answers (bench/grpc-baseline-server.ts): what this machine and the client give any grpc-js
- * server, measured in the same run as the service.
- */
+/** What one open-loop run of gRPC reads gives (the load generator's `grpcOpen`). */
 type GrpcResult = {
   latencyMs: LatencySummary;
   byMethod: Record<string, LatencySummary>;

@@ -136,6 +136,17 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
         grpc.status.NOT_FOUND,
         grpc.status.UNAUTHENTICATED,
       ]);
+      const health = new loaded.grpc.health.v1.Health(
+        service.grpcAddress,
+        grpc.credentials.createInsecure(),
+      );
+      const serving = await new Promise<unknown>((resolve, reject) =>
+        health.Check({ service: '' }, (error: grpc.ServiceError | null, reply: unknown) =>
+          error ? reject(error) : resolve(reply),
+        ),
+      );
+      health.close();
+      expect(serving).toEqual({ status: 'SERVING' });
     } finally {
       client.close();
     }
@@ -219,7 +230,7 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     ).toBe(4);
   });
 
-  it('times gRPC calls by method and the status they end with', () => {
+  it('times gRPC calls by method and the status they end with, health checks too', () => {
     const count = (code: string) =>
       value('tracker_grpc_request_duration_seconds_count', {
         method: '/comms.tracker.v1.CallTracker/GetCall',
@@ -233,6 +244,12 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
         le: '+Inf',
       }),
     ).toBe(2);
+    expect(
+      value('tracker_grpc_request_duration_seconds_count', {
+        method: '/grpc.health.v1.Health/Check',
+        code: 'OK',
+      }),
+    ).toBe(1);
   });
 
   it('counts rejections by status and reason', () => {

@@ -25,6 +25,9 @@ export class ReadModelUnavailableError extends Error {
  * deadline. Not a fault of the machine: the service counts these and does not log each one.
  */
 export class ReadModelBusyError extends ReadModelUnavailableError {
+  /** What a client is told, over REST and gRPC alike. */
+  static readonly publicMessage = 'too many reads are waiting for their answers; retry later';
+
   override readonly name: string = 'ReadModelBusyError';
 }
 

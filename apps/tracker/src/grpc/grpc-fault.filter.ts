@@ -11,7 +11,7 @@ export const unavailableStatus = (error: StoreUnavailableError | ReadModelUnavai
     error instanceof StoreUnavailableError
       ? 'the event store is unavailable; retry later'
       : error instanceof ReadModelBusyError
-        ? 'too many reads are waiting for their answers; retry later'
+        ? ReadModelBusyError.publicMessage
         : 'the read model cannot answer now; retry later',
 });
 

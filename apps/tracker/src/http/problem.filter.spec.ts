@@ -26,29 +26,28 @@ const answer = (exception: unknown) => {
 describe('ProblemFilter', () => {
   beforeAll(() => Logger.overrideLogger(false)); // the filters' warnings are expected here
 
-  it('answers a read model that cannot answer with 503 and Retry-After, not 500', () => {
-    const sent = answer(new ReadModelUnavailableError('read model unavailable: SQLITE_IOERR'));
-    expect(sent.status).toBe(503);
-    expect(sent.headers['Retry-After']).toMatch(/^\d+$/);
-    expect(sent.body).toEqual({
-      error: 'read_model_unavailable',
-      message: 'the read model cannot answer now; retry later',
-    });
-    expect(sent.rejected).toEqual([]);
-  });
-
-  it('answers a read refused past QUERY_QUEUE_LIMIT with 503 read_model_busy and Retry-After, without a log line', () => {
+  it.each([
+    [
+      new ReadModelUnavailableError('read model unavailable: SQLITE_IOERR'),
+      'read_model_unavailable',
+      'the read model cannot answer now; retry later',
+      1,
+    ],
+    // Refused past QUERY_QUEUE_LIMIT: the query threads log those, at most once per 10 s.
+    [
+      new ReadModelBusyError('the read model has 1000 queries waiting'),
+      'read_model_busy',
+      'too many reads are waiting for their answers; retry later',
+      0,
+    ],
+  ])('answers %s with 503 and Retry-After, not 500', (error, code, message, logLines) => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
-    const sent = answer(new ReadModelBusyError('the read model has 1000 queries waiting'));
+    const sent = answer(error);
     expect(sent.status).toBe(503);
     expect(sent.headers['Retry-After']).toMatch(/^\d+$/);
-    expect(sent.body).toEqual({
-      error: 'read_model_busy',
-      message: 'too many reads are waiting for their answers; retry later',
-    });
-    expect(warn).not.toHaveBeenCalled(); // the query threads log refusals, once per 10 s
-    answer(new ReadModelUnavailableError('read model unavailable: SQLITE_IOERR'));
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(sent.body).toEqual({ error: code, message });
+    expect(sent.rejected).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(logLines);
     warn.mockRestore();
   });
 

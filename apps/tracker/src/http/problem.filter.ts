@@ -53,9 +53,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof ReadModelBusyError) {
       // Counted and logged by the query threads, not one line each.
-      return this.describe(
-        unavailable('read_model_busy', 'too many reads are waiting for their answers; retry later'),
-      );
+      return this.describe(unavailable('read_model_busy', ReadModelBusyError.publicMessage));
     }
     if (exception instanceof ReadModelUnavailableError) {
       this.logger.warn(exception.message);

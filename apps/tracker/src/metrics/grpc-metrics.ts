@@ -8,7 +8,7 @@ import { TrackerMetrics } from './tracker-metrics';
 
 /**
  * Times every gRPC call by method and the status it ends with. A grpc-js server interceptor, so it
- * counts every service on the port (health and reflection too) and every status a handler or a
+ * counts every service on the port (the health service too) and every status a handler or a
  * filter sends (the auth guard's UNAUTHENTICATED included). Calls that grpc-js itself ends (the
  * client cancelled, the deadline passed) may not be counted: not tested.
  */
