@@ -7,3 +7,4 @@ export * from './transactions';
 export * from './leadership';
 export * from './kafka/kafka-client';
 export * from './kafka/lean-encoder';
+export * from './kafka/lean-transactions';
