@@ -8,3 +8,4 @@ export * from './leadership';
 export * from './kafka/kafka-client';
 export * from './kafka/lean-encoder';
 export * from './kafka/lean-transactions';
+export * from './kafka/quiet-request-queue';

@@ -1,3 +1,5 @@
+import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
+
 /** The part of kafkajs's protocol `Encoder` (kafkajs/src/protocol/encoder.js) this file changes. */
 export interface KafkajsEncoderClass {
   nextPowerOfTwo(value: number): number;
@@ -45,7 +47,7 @@ export const useLeanKafkaEncoder = (
 ): boolean => {
   const proto = Encoder.prototype as KafkajsEncoder & { [LEAN]?: true };
   if (proto[LEAN]) return true;
-  if (!/^2\.2\./.test(version)) return false;
+  if (!CHECKED_KAFKAJS.test(version)) return false;
   if (
     typeof Encoder.nextPowerOfTwo !== 'function' ||
     typeof proto.ensureAvailable !== 'function' ||
@@ -78,6 +80,3 @@ export const useLeanKafkaEncoder = (
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, untyped
 const kafkajsEncoder = () => require('kafkajs/src/protocol/encoder') as KafkajsEncoderClass;
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkajsVersion = () => (require('kafkajs/package.json') as { version: string }).version;

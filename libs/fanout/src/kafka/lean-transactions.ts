@@ -1,3 +1,5 @@
+import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
+
 /**
  * Fewer broker round trips per Kafka transaction (kafkajs 2.2).
  *
@@ -75,7 +77,7 @@ export const useLeanKafkaTransactions = (
   const cluster = modules.Cluster.prototype as KafkajsCluster & { [LEAN]?: true };
   const broker = modules.Broker.prototype;
   if (cluster[LEAN]) return true;
-  if (!/^2\.2\./.test(version)) return false;
+  if (!CHECKED_KAFKAJS.test(version)) return false;
   if (
     typeof cluster.findGroupCoordinator !== 'function' ||
     typeof cluster.findBroker !== 'function' ||
@@ -157,6 +159,3 @@ const kafkajsModules = (): KafkajsTransactionModules => ({
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   eosManager: require('kafkajs/src/producer/eosManager') as unknown,
 });
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkajsVersion = () => (require('kafkajs/package.json') as { version: string }).version;
