@@ -4,7 +4,7 @@ import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
  * Fewer broker round trips per Kafka transaction (kafkajs 2.2).
  *
  * A transaction needs three requests: AddPartitionsToTxn, Produce and EndTxn. kafkajs 2.2 sends
- * about 5.4 for the publisher's back-to-back transactions, measured on the bench's broker:
+ * about 6.4 for the publisher's back-to-back transactions, measured on the bench's broker:
  * - a FindCoordinator before each AddPartitionsToTxn and each EndTxn: the transaction coordinator
  *   is looked up again every time, never kept;
  * - when the broker is still writing the previous transaction's commit markers (a few ms after
@@ -21,9 +21,9 @@ import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
  *   CONCURRENT_TRANSACTIONS, for up to `CONCURRENT_RETRY_FOR_MS`; past that kafkajs's own retry
  *   takes over, unchanged.
  *
- * The same bench (3 topics and a progress topic, back-to-back transactions, 10 s each, alternating):
- * 5.4 requests a transaction become 3.8 (0.8 of them CONCURRENT_TRANSACTIONS retries), 185–225
- * transactions/s become 247–264, and the client's CPU per transaction 1.6–1.9 ms becomes 1.3–1.4 ms.
+ * `bench/kafka-transactions.ts` measures it (back-to-back transactions shaped like the publisher's,
+ * kafkajs as it ships against kafkajs as the service uses it, alternating): 6.4 requests a
+ * transaction become 3.8–3.9 (0.8–0.9 of them CONCURRENT_TRANSACTIONS answers sent again).
  *
  * What is sent is unchanged: the same requests, to the coordinator the broker named. Only on the
  * kafkajs version checked (2.2.x), when its classes have the expected shape; otherwise nothing
