@@ -25,9 +25,10 @@ import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
  * kafkajs as it ships against kafkajs as the service uses it, alternating): 6.4 requests a
  * transaction become 3.8–3.9 (0.8–0.9 of them CONCURRENT_TRANSACTIONS answers sent again).
  *
- * What is sent is unchanged: the same requests, to the coordinator the broker named. Only on the
- * kafkajs version checked (2.2.x), when its classes have the expected shape; otherwise nothing
- * changes and this returns false. Installing twice is a no-op.
+ * Each request is still kafkajs's own, sent to the coordinator the broker named; only the lookups
+ * and the waits around them change. Only on the kafkajs version checked (2.2.x), when its classes
+ * have the expected shape; otherwise nothing changes and this returns false. Installing twice is a
+ * no-op.
  */
 export const CONCURRENT_RETRY_MS = 1;
 export const CONCURRENT_RETRY_FOR_MS = 500;
