@@ -12,6 +12,12 @@ export interface FoldThreadData {
   readonly callsPerMessage: number;
   /** A stream larger than this is read event by event (`readStreamsWhole`); tests make it small. */
   readonly maxStreamBytes?: number;
+  /**
+   * One Int32 the writer sets to 1 to stop every thread between two reads (a thread's read loop
+   * does not yield to its messages). A thread stops itself, closing the store first: terminating
+   * a thread while it is in libsql can abort the whole process (libsql's binding panics).
+   */
+  readonly stop: SharedArrayBuffer;
 }
 
 export type FromFoldThread =
@@ -19,9 +25,12 @@ export type FromFoldThread =
   | { readonly type: 'done' }
   | { readonly type: 'failed'; readonly message: string };
 
-/** The writer has committed one message's rows: the thread may have one more in flight. */
+/**
+ * `written`: the writer has committed one message's rows, so the thread may have one more in
+ * flight. `stop`: wakes a thread that waits for room to send, to see the stop flag.
+ */
 export interface ToFoldThread {
-  readonly type: 'written';
+  readonly type: 'written' | 'stop';
 }
 
 /**

@@ -19,7 +19,12 @@ export interface RebuildThreadsOptions {
   readonly callsPerMessage?: number;
   /** See `FoldThreadData`. */
   readonly maxStreamBytes?: number;
+  /** Told each fold thread's exit code: 0 when it stopped by itself (tests). */
+  readonly onThreadExit?: (code: number) => void;
 }
+
+/** How long the fold threads get to stop by themselves before they are terminated. */
+const STOP_TIMEOUT_MS = 10_000;
 
 /**
  * The rebuild of an embedded store on `threads` fold threads, with this thread as the one writer
@@ -36,6 +41,8 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
     streams.filter((_, i) => i % threads === k),
   );
   const workers: Worker[] = [];
+  const exits: Promise<number>[] = [];
+  const stop = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   let events = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -53,9 +60,16 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
           bounds: options.bounds,
           callsPerMessage: options.callsPerMessage ?? 500,
           maxStreamBytes: options.maxStreamBytes,
+          stop,
         };
         const worker = startThread(join(__dirname, 'rebuild-worker'), data);
         workers.push(worker);
+        exits.push(
+          new Promise<number>((exited) => worker.once('exit', exited)).then((code) => {
+            options.onThreadExit?.(code);
+            return code;
+          }),
+        );
         let done = false;
         worker.on('message', (message: FromFoldThread) => {
           if (failed) return;
@@ -96,9 +110,35 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
       }
     });
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await stopThreads(workers, exits, stop);
   }
   // Also when no thread had a call to write (a store of other streams only).
   target.commitRows(CALLS_PROJECTION, [], upTo);
   return events;
+};
+
+/**
+ * Asks every fold thread to stop and waits until each has closed the store and ended. Only one that
+ * has not ended after `STOP_TIMEOUT_MS` is terminated: terminating a thread while it is in libsql
+ * can abort the whole process (libsql 0.5's binding panics: "PendingException"), which is how a
+ * failed rebuild once ended with exit code 134 instead of its message.
+ */
+const stopThreads = async (
+  workers: readonly Worker[],
+  exits: readonly Promise<number>[],
+  stop: SharedArrayBuffer,
+): Promise<void> => {
+  Atomics.store(new Int32Array(stop), 0, 1);
+  for (const worker of workers) worker.postMessage({ type: 'stop' } satisfies ToFoldThread);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>(
+    (resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS, 'late')),
+  );
+  try {
+    if ((await Promise.race([Promise.all(exits), late])) === 'late') {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 };

@@ -21,15 +21,19 @@ const STREAMS_PER_READ = 50;
 const port = parentPort!;
 const send = (message: FromFoldThread) => port.postMessage(message);
 
+const stopFlag = new Int32Array(data.stop);
+const stopped = () => Atomics.load(stopFlag, 0) === 1;
+
 let inFlight = 0;
 let written: (() => void) | undefined;
 port.on('message', (message: ToFoldThread) => {
-  if (message.type !== 'written') return;
-  inFlight -= 1;
+  if (message.type === 'written') inFlight -= 1;
   written?.();
 });
 const roomToSend = async () => {
-  while (inFlight >= MESSAGES_IN_FLIGHT) await new Promise<void>((r) => (written = r));
+  while (inFlight >= MESSAGES_IN_FLIGHT && !stopped()) {
+    await new Promise<void>((r) => (written = r));
+  }
 };
 
 const run = async () => {
@@ -59,7 +63,7 @@ const run = async () => {
     if (calls.length >= data.callsPerMessage) await flush();
   };
   try {
-    for (let i = 0; i < data.streamIds.length; i += STREAMS_PER_READ) {
+    for (let i = 0; i < data.streamIds.length && !stopped(); i += STREAMS_PER_READ) {
       const ids = data.streamIds.slice(i, i + STREAMS_PER_READ);
       const read = store.readStreamsWhole(ids, upTo, data.maxStreamBytes);
       for (const stream of read) await fold(stream);
@@ -75,7 +79,7 @@ const run = async () => {
           await fold({ streamId, revision: stored.at(-1)!.revision, events: stored });
       }
     }
-    if (calls.length > 0 || events > 0) await flush();
+    if (!stopped() && (calls.length > 0 || events > 0)) await flush();
   } finally {
     await store.close();
   }
@@ -83,4 +87,7 @@ const run = async () => {
   send({ type: 'done' });
 };
 
-run().catch((error: Error) => send({ type: 'failed', message: error?.message ?? String(error) }));
+run()
+  .catch((error: Error) => send({ type: 'failed', message: error?.message ?? String(error) }))
+  // With its store closed and its port closed, the thread ends by itself.
+  .finally(() => port.close());
