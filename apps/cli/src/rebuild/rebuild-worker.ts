@@ -84,7 +84,7 @@ const run = async () => {
     await store.close();
   }
   // The writer handles messages in order: by the time it reads this, every row is written.
-  send({ type: 'done' });
+  if (!stopped()) send({ type: 'done' });
 };
 
 run()

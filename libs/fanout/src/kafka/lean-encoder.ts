@@ -1,4 +1,4 @@
-import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
+import { changeKafkajs, kafkajsVersion } from './kafkajs-version';
 
 /** The part of kafkajs's protocol `Encoder` (kafkajs/src/protocol/encoder.js) this file changes. */
 export interface KafkajsEncoderClass {
@@ -45,17 +45,22 @@ export const useLeanKafkaEncoder = (
   version: string = kafkajsVersion(),
   allocate: (size: number) => Buffer = Buffer.allocUnsafe,
 ): boolean => {
-  const proto = Encoder.prototype as KafkajsEncoder & { [LEAN]?: true };
-  if (proto[LEAN]) return true;
-  if (!CHECKED_KAFKAJS.test(version)) return false;
-  if (
-    typeof Encoder.nextPowerOfTwo !== 'function' ||
-    typeof proto.ensureAvailable !== 'function' ||
-    typeof proto.writeUVarInt !== 'function' ||
-    !/Buffer\.alloc\(Encoder\.nextPowerOfTwo\(initialSize\)\)/.test(String(Encoder))
-  ) {
-    return false;
-  }
+  const proto = Encoder.prototype;
+  return changeKafkajs({
+    marked: proto,
+    flag: LEAN,
+    version,
+    expected: () =>
+      typeof Encoder.nextPowerOfTwo === 'function' &&
+      typeof proto.ensureAvailable === 'function' &&
+      typeof proto.writeUVarInt === 'function' &&
+      /Buffer\.alloc\(Encoder\.nextPowerOfTwo\(initialSize\)\)/.test(String(Encoder)),
+    apply: () => leanEncoding(Encoder, allocate),
+  });
+};
+
+const leanEncoding = (Encoder: KafkajsEncoderClass, allocate: (size: number) => Buffer) => {
+  const proto = Encoder.prototype;
   Encoder.nextPowerOfTwo = () => 0;
   proto.ensureAvailable = function ensureAvailable(this: KafkajsEncoder, length: number) {
     const needed = this.offset + length;
@@ -74,8 +79,6 @@ export const useLeanKafkaEncoder = (
     this.buf[this.offset++] = value & 0x7f;
     return this;
   };
-  Object.defineProperty(proto, LEAN, { value: true });
-  return true;
 };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, untyped

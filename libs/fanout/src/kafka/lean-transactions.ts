@@ -1,4 +1,4 @@
-import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
+import { changeKafkajs, kafkajsVersion } from './kafkajs-version';
 
 /**
  * Fewer broker round trips per Kafka transaction (kafkajs 2.2).
@@ -75,22 +75,29 @@ export const useLeanKafkaTransactions = (
   version: string = kafkajsVersion(),
   clock: RetryClock = realClock,
 ): boolean => {
-  const cluster = modules.Cluster.prototype as KafkajsCluster & { [LEAN]?: true };
+  const cluster = modules.Cluster.prototype;
   const broker = modules.Broker.prototype;
-  if (cluster[LEAN]) return true;
-  if (!CHECKED_KAFKAJS.test(version)) return false;
-  if (
-    typeof cluster.findGroupCoordinator !== 'function' ||
-    typeof cluster.findBroker !== 'function' ||
-    typeof cluster.refreshMetadata !== 'function' ||
-    COORDINATOR_REQUESTS.some((name) => typeof broker[name] !== 'function') ||
-    !/cluster\.findGroupCoordinator\(\{\s*groupId: transactionalId,\s*coordinatorType: COORDINATOR_TYPES\.TRANSACTION/.test(
-      String(modules.eosManager),
-    )
-  ) {
-    return false;
-  }
+  return changeKafkajs({
+    marked: cluster,
+    flag: LEAN,
+    version,
+    expected: () =>
+      typeof cluster.findGroupCoordinator === 'function' &&
+      typeof cluster.findBroker === 'function' &&
+      typeof cluster.refreshMetadata === 'function' &&
+      COORDINATOR_REQUESTS.every((name) => typeof broker[name] === 'function') &&
+      /cluster\.findGroupCoordinator\(\{\s*groupId: transactionalId,\s*coordinatorType: COORDINATOR_TYPES\.TRANSACTION/.test(
+        String(modules.eosManager),
+      ),
+    apply: () => leanTransactions(cluster, broker, clock),
+  });
+};
 
+const leanTransactions = (
+  cluster: KafkajsCluster,
+  broker: Record<string, unknown>,
+  clock: RetryClock,
+) => {
   // Per cluster (a producer has its own): transactional id → the coordinator's node id. A failed
   // coordinator request forgets every cluster's (rare; the next lookup asks the broker again).
   let generation = 0;
@@ -148,8 +155,6 @@ export const useLeanKafkaTransactions = (
       }
     };
   }
-  Object.defineProperty(cluster, LEAN, { value: true });
-  return true;
 };
 
 const kafkajsModules = (): KafkajsTransactionModules => ({

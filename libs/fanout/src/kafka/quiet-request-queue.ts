@@ -1,4 +1,4 @@
-import { CHECKED_KAFKAJS, kafkajsVersion } from './kafkajs-version';
+import { changeKafkajs, kafkajsVersion } from './kafkajs-version';
 
 /**
  * Stops kafkajs 2.2's request queues from waking every millisecond while idle.
@@ -41,17 +41,20 @@ export const useQuietKafkaRequestQueue = (
   version: string = kafkajsVersion(),
   now: () => number = Date.now,
 ): boolean => {
-  const proto = RequestQueue.prototype as KafkajsRequestQueue & { [QUIET]?: true };
-  if (proto[QUIET]) return true;
-  if (!CHECKED_KAFKAJS.test(version)) return false;
+  const proto = RequestQueue.prototype;
   const schedule = proto.scheduleCheckPendingRequests;
-  if (typeof schedule !== 'function' || !EXPECTED_SOURCE.test(String(schedule))) return false;
-  proto.scheduleCheckPendingRequests = function (this: KafkajsRequestQueue) {
-    if (this.pending.length === 0 && this.throttledUntil <= now()) return;
-    schedule.call(this);
-  };
-  Object.defineProperty(proto, QUIET, { value: true });
-  return true;
+  return changeKafkajs({
+    marked: proto,
+    flag: QUIET,
+    version,
+    expected: () => typeof schedule === 'function' && EXPECTED_SOURCE.test(String(schedule)),
+    apply: () => {
+      proto.scheduleCheckPendingRequests = function (this: KafkajsRequestQueue) {
+        if (this.pending.length === 0 && this.throttledUntil <= now()) return;
+        schedule.call(this);
+      };
+    },
+  });
 };
 
 const kafkajsRequestQueue = () =>
