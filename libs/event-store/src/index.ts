@@ -2,6 +2,7 @@ export * from './port/event-store.port';
 export * from './port/position';
 export * from './port/errors';
 export * from './embedded/embedded-event-store';
+export * from './embedded/commit-wake';
 export { isUnavailable as isSqliteUnavailable } from './embedded/sqlite-errors';
 export { openSqlite } from './embedded/open-sqlite';
 export * from './esdb/esdb-event-store';

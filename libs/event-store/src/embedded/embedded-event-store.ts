@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
 import Database from 'libsql';
 import {
   AppendResult,
@@ -388,6 +389,18 @@ export class EmbeddedEventStore implements EventStore {
   onAppended(listener: () => void): () => void {
     this.appended.on('appended', listener);
     return () => this.appended.off('appended', listener);
+  }
+
+  /**
+   * The writer thread posts on `port` after each commit that wrote events while the flag in
+   * `shared` is clear, and sets it; the reader clears it when it reads (see `commitWakeFor` and
+   * `followCommits`, which own both sides). It posts once at once too, so commits that landed
+   * before it followed are read. False when this store has no writer (read-only or closed).
+   */
+  wakeOnCommit(port: MessagePort, shared: SharedArrayBuffer): boolean {
+    if (!this.writer || this.closing || this.closed) return false;
+    void this.writer.request({ kind: 'follow', port, shared }, [port]);
+    return true;
   }
 
   /** Another connection in this process committed appends: wake live subscriptions now. */

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Transferable, Worker } from 'node:worker_threads';
 import { profilingExecArgv } from './thread-cpu';
 
 /**
@@ -7,10 +7,14 @@ import { profilingExecArgv } from './thread-cpu';
  * (ts-node, jest), where the worker needs the same loaders as the parent, and `.js` in the bundle,
  * where each worker entry is a file of its own beside main.js (webpack.config.js).
  */
-export const startThread = (entry: string, workerData: unknown): Worker => {
+export const startThread = (
+  entry: string,
+  workerData: unknown,
+  transferList?: Transferable[],
+): Worker => {
   const file = `${entry}${extname(__filename)}`;
   const execArgv = file.endsWith('.ts')
     ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register']
     : profilingExecArgv();
-  return new Worker(file, { workerData, execArgv });
+  return new Worker(file, { workerData, execArgv, transferList });
 };

@@ -1,3 +1,4 @@
+import type { CommitWake } from '@tracker/event-store';
 import type { CallView } from '@tracker/domain';
 import type { AppConfig } from '../../config/config';
 import type { LogMessage } from '../../threads/relay-logger';
@@ -7,18 +8,16 @@ export interface ProjectionWorkerData {
   readonly store: AppConfig['store'];
   readonly readModelPath: string;
   readonly bounds: AppConfig['deadlines']['bounds'];
-  /** `AppendWake.shared`: the flag of the wake-up in flight. */
-  readonly wake: SharedArrayBuffer;
+  /** The writer thread's line (embedded store only; its port in the transfer list). */
+  readonly wake?: CommitWake;
 }
 
 export type ToProjection =
-  | { readonly kind: 'appended' }
   /**
    * The calls watched now (all of them, not a change): the thread posts the views of these only,
    * and at once the current view of each call that was not watched before.
    */
-  | { readonly kind: 'watch'; readonly callIds: readonly string[] }
-  | { readonly kind: 'stop' };
+  { readonly kind: 'watch'; readonly callIds: readonly string[] } | { readonly kind: 'stop' };
 
 export type FromProjection =
   | {

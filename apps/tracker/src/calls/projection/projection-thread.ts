@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { EventStore, parsePosition } from '@tracker/event-store';
+import { EventStore, parsePosition, startReaderThread } from '@tracker/event-store';
 import { Projection, ProjectionStatus } from '@tracker/read-model';
-import { AppendWake } from '../../threads/append-wake';
-import { startThread } from '@tracker/event-store';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
 export interface ProjectionThreadLogger {
@@ -26,8 +24,6 @@ export class ProjectionThread extends Projection {
   /** The thread's Linux id once it has reported (for its CPU metric). */
   osThreadId: number | undefined;
   private stopped: Promise<void> | undefined;
-  private unwatch: (() => void) | undefined;
-  private readonly wake = new AppendWake();
 
   constructor(
     private readonly data: Omit<ProjectionWorkerData, 'wake'>,
@@ -45,25 +41,18 @@ export class ProjectionThread extends Projection {
 
   start(): void {
     if (this.worker) return;
-    this.wake.reset();
-    const worker = startThread(join(__dirname, 'projection-worker'), {
-      ...this.data,
-      wake: this.wake.shared,
-    } satisfies ProjectionWorkerData);
+    // The writer thread wakes the new thread after each commit itself: this loop posts nothing.
+    const worker = startReaderThread(join(__dirname, 'projection-worker'), this.data, this.store);
     this.worker = worker;
     worker.on('message', (message: FromProjection) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`projection thread: ${error.stack ?? error}`));
     this.stopped = new Promise((resolve) => worker.once('exit', () => resolve()));
-    // The embedded store's writes happen in this process: tell the thread at once, so it does not
-    // wait for its poll to see them.
-    this.unwatch = this.wake.follow(this.store, () => this.send({ kind: 'appended' }));
     if (this.watchedCalls.length > 0) this.watchedCallsChanged();
   }
 
   async stop(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    this.unwatch?.();
     this.send({ kind: 'stop' });
     const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
     await this.stopped;

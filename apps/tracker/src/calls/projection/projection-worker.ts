@@ -5,10 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CallView, deadlineBounds } from '@tracker/domain';
-import { formatPosition, osThreadId as currentOsThreadId } from '@tracker/event-store';
+import {
+  followCommits,
+  formatPosition,
+  osThreadId as currentOsThreadId,
+} from '@tracker/event-store';
 import { CallProjector, ReadModelStore } from '@tracker/read-model';
 import { openReader } from '../../store/open-reader';
-import { wakeTaken } from '../../threads/append-wake';
 import { relayLogger } from '../../threads/relay-logger';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
@@ -19,6 +22,7 @@ const osThreadId = currentOsThreadId();
 
 const main = async () => {
   const store = await openReader(data.store);
+  const unfollow = followCommits(data.wake, store);
   const readModel = new ReadModelStore(data.readModelPath);
   let createdMs: number[] = [];
   const projector = new CallProjector(
@@ -69,13 +73,11 @@ const main = async () => {
   });
   port.on('message', async (message: ToProjection) => {
     switch (message.kind) {
-      case 'appended':
-        wakeTaken(data.wake, store);
-        return;
       case 'watch':
         watch(message.callIds);
         return;
       case 'stop':
+        unfollow();
         await projector.stop();
         readModel.close();
         await store.close();

@@ -1,3 +1,4 @@
+import type { CommitWake } from '@tracker/event-store';
 import type { PublisherStatus } from '@tracker/fanout';
 import type { AppConfig } from '../../config/config';
 import type { LogMessage } from '../../threads/relay-logger';
@@ -7,11 +8,11 @@ import type { KafkaSettings } from '../kafka-publisher-for';
 export interface PublisherWorkerData {
   readonly store: AppConfig['store'];
   readonly kafka: KafkaSettings;
-  /** `AppendWake.shared`: the flag of the wake-up in flight. */
-  readonly wake: SharedArrayBuffer;
+  /** The writer thread's line (embedded store only; its port in the transfer list). */
+  readonly wake?: CommitWake;
 }
 
-export type ToPublisher = { readonly kind: 'appended' } | { readonly kind: 'stop' };
+export type ToPublisher = { readonly kind: 'stop' };
 
 export type FromPublisher =
   | {
@@ -20,7 +21,8 @@ export type FromPublisher =
       readonly status: PublisherStatus;
       /** The publisher thread's Linux id (constant), for its CPU metric. */
       readonly osThreadId?: number;
+      /** The stored `created` times (ms) of a transaction just committed, for the lag metric. */
+      readonly createdMs?: readonly number[];
     }
-  | { readonly kind: 'published'; readonly createdMs: readonly number[] }
   | LogMessage
   | { readonly kind: 'stopped' };

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { EventStore } from '@tracker/event-store';
+import { EventStore, startReaderThread } from '@tracker/event-store';
 import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
-import { AppendWake } from '../../threads/append-wake';
-import { startThread } from '@tracker/event-store';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
 const STOP_TIMEOUT_MS = 10_000;
@@ -22,9 +20,7 @@ export class PublisherThread implements Publisher {
   private before = { publishedEvents: 0, transactions: 0 };
   private stopping = false;
   private exited: Promise<void> | undefined;
-  private unwatch: (() => void) | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly wake = new AppendWake();
 
   constructor(
     private readonly data: Omit<PublisherWorkerData, 'wake'>,
@@ -41,11 +37,8 @@ export class PublisherThread implements Publisher {
 
   start(): void {
     if (this.worker || this.stopping) return;
-    this.wake.reset();
-    const worker = startThread(join(__dirname, 'publisher-worker'), {
-      ...this.data,
-      wake: this.wake.shared,
-    } satisfies PublisherWorkerData);
+    // The writer thread wakes the new thread after each commit itself: this loop posts nothing.
+    const worker = startReaderThread(join(__dirname, 'publisher-worker'), this.data, this.store);
     this.worker = worker;
     worker.on('message', (message: FromPublisher) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`publisher thread: ${error.stack ?? error}`));
@@ -61,14 +54,11 @@ export class PublisherThread implements Publisher {
         this.restartTimer = setTimeout(() => this.start(), RESTART_AFTER_MS);
       }),
     );
-    this.unwatch ??= this.wake.follow(this.store, () => this.send({ kind: 'appended' }));
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
-    this.unwatch?.();
-    this.unwatch = undefined;
     const worker = this.worker;
     if (worker) {
       this.send({ kind: 'stop' });
@@ -92,9 +82,7 @@ export class PublisherThread implements Publisher {
           publishedEvents: this.before.publishedEvents + message.status.publishedEvents,
           transactions: this.before.transactions + message.status.transactions,
         };
-        return;
-      case 'published':
-        this.onPublished(message.createdMs);
+        if (message.createdMs) this.onPublished(message.createdMs);
         return;
       case 'log':
         this.logger[message.level](message.message);

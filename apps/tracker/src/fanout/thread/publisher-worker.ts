@@ -6,9 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CallStateFolder } from '@tracker/call-stream';
-import { osThreadId as currentOsThreadId } from '@tracker/event-store';
+import { followCommits, osThreadId as currentOsThreadId } from '@tracker/event-store';
 import { openReader } from '../../store/open-reader';
-import { wakeTaken } from '../../threads/append-wake';
 import { relayLogger } from '../../threads/relay-logger';
 import { kafkaClient } from '@tracker/fanout';
 import { kafkaPublisherFor } from '../kafka-publisher-for';
@@ -23,43 +22,34 @@ const STATUS_EVERY_MS = 100;
 
 const main = async () => {
   const store = await openReader(data.store);
+  const unfollow = followCommits(data.wake, store);
   const publisher = kafkaPublisherFor({
     kafka: data.kafka,
     client: kafkaClient(data.kafka),
     store,
     folder: new CallStateFolder(store),
     logger: relayLogger(send),
-    onPublished: (createdMs) => {
-      send({ kind: 'published', createdMs });
-      reportStatus();
-    },
+    // One message per transaction: each one the parent takes costs its event loop a wake-up.
+    onPublished: (createdMs) => reportStatus(createdMs),
   });
   let reported: unknown;
-  const reportStatus = () => {
+  const reportStatus = (createdMs?: readonly number[]) => {
     const status = publisher.currentStatus;
-    if (status === reported) return; // replaced, never mutated, on every change
+    if (status === reported && !createdMs) return; // replaced, never mutated, on every change
     reported = status;
-    send({ kind: 'status', status, osThreadId });
+    send({ kind: 'status', status, osThreadId, createdMs });
   };
-  const timer = setInterval(reportStatus, STATUS_EVERY_MS);
+  const timer = setInterval(() => reportStatus(), STATUS_EVERY_MS);
+  // The only message this thread takes: the writer thread's wake-ups come on `data.wake`.
   port.on('message', async (message: ToPublisher) => {
-    switch (message.kind) {
-      case 'appended':
-        wakeTaken(data.wake, store);
-        return;
-      case 'stop':
-        await publisher.stop();
-        clearInterval(timer);
-        reportStatus();
-        await store.close();
-        send({ kind: 'stopped' });
-        port.close();
-        return;
-      default: {
-        const unknown: never = message;
-        throw new Error(`publisher thread: unknown message ${JSON.stringify(unknown)}`);
-      }
-    }
+    if (message.kind !== 'stop') return;
+    unfollow();
+    await publisher.stop();
+    clearInterval(timer);
+    reportStatus();
+    await store.close();
+    send({ kind: 'stopped' });
+    port.close();
   });
   publisher.start();
   reportStatus();

@@ -152,13 +152,34 @@ const OS_THREAD_ID = (() => {
   }
 })();
 
+/**
+ * Reader threads woken after each commit that wrote events (commit-wake.ts owns both sides): from
+ * here, not from the thread that asked for the commit, so a reader does not wait for that thread's
+ * event loop, and that loop posts nothing. A line whose reader closed it is forgotten.
+ */
+const followers = new Set();
+const follow = (port, shared) => {
+  const follower = { port, flag: new Int32Array(shared) };
+  followers.add(follower);
+  port.on('close', () => followers.delete(follower));
+  port.unref(); // a line must not keep this thread alive; `close` ends it
+  wake(follower); // commits before it followed: the reader's first read covers them
+};
+const wake = (follower) => {
+  if (Atomics.exchange(follower.flag, 0, 1) === 0) follower.port.postMessage(0);
+};
+
 const handle = (message) => {
   switch (message.kind) {
     case 'commit': {
       const startedAt = performance.now();
       const outcomes = inTransaction(() => message.appends.map((a) => applyAppend(a, message.now)));
+      if (outcomes.some((outcome) => outcome.wrote)) followers.forEach(wake);
       return { outcomes, commitMs: performance.now() - startedAt };
     }
+    case 'follow':
+      follow(message.port, message.shared);
+      return {};
     case 'probe':
       inTransaction(() => stmt.probe.run(Date.now(), PROBE_BYTES));
       return {};

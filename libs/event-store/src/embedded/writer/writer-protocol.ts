@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * Messages between the embedded store and its writer thread (`embedded-writer.worker.js`).
  * Revisions cross as decimal strings; positions are SQLite rowids (numbers).
@@ -26,6 +28,13 @@ export type WriterRequest =
       readonly now: number;
     }
   | { readonly kind: 'probe'; readonly id: number }
+  /** Wake a reader thread on `port` after each commit that wrote events (commit-wake.ts). */
+  | {
+      readonly kind: 'follow';
+      readonly id: number;
+      readonly port: MessagePort;
+      readonly shared: SharedArrayBuffer;
+    }
   | { readonly kind: 'close'; readonly id: number };
 
 export type AppendOutcome =

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Transferable, Worker } from 'node:worker_threads';
 import { profilingExecArgv } from '../../threads/thread-cpu';
 import type { WriterReply, WriterRequest } from './writer-protocol';
 
@@ -36,7 +36,7 @@ export class WriterThread {
     this.worker.unref();
   }
 
-  request(message: Unsent<WriterRequest>): Promise<WriterReply> {
+  request(message: Unsent<WriterRequest>, transferList?: Transferable[]): Promise<WriterReply> {
     if (this.exited) {
       return Promise.resolve({ id: 0, ok: false, error: { message: this.exited.message } });
     }
@@ -44,7 +44,7 @@ export class WriterThread {
     return new Promise((resolve) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, resolve);
-      this.worker.postMessage({ ...message, id });
+      this.worker.postMessage({ ...message, id }, transferList);
     });
   }
 
