@@ -9,3 +9,4 @@ export * from './esdb/esdb-event-store';
 export * from './subscription/batches';
 export * from './threads/thread-cpu';
 export * from './threads/start-thread';
+export * from './threads/stop-thread';

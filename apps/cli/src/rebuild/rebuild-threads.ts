@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { DeadlineBounds } from '@tracker/domain';
-import { EmbeddedEventStore, startThread, StorePosition } from '@tracker/event-store';
+import { EmbeddedEventStore, startThread, stopThread, StorePosition } from '@tracker/event-store';
 import { CALLS_PROJECTION, ReadModelStore } from '@tracker/read-model';
 import { CliError } from '../args';
 import { FoldThreadData, FromFoldThread, ToFoldThread } from './rebuild-protocol';
@@ -118,10 +118,9 @@ export const rebuildInThreads = async (options: RebuildThreadsOptions): Promise<
 };
 
 /**
- * Asks every fold thread to stop and waits until each has closed the store and ended. Only one that
- * has not ended after `STOP_TIMEOUT_MS` is terminated: terminating a thread while it is in libsql
- * can abort the whole process (libsql 0.5's binding panics: "PendingException"), which is how a
- * failed rebuild once ended with exit code 134 instead of its message.
+ * Raises the shared stop flag (the fold threads' read loop checks it between reads: it does not
+ * yield to messages) and stops each thread with `stopThread`: one that was terminated mid-read in
+ * libsql once ended a failed rebuild with exit code 134 instead of its message.
  */
 const stopThreads = async (
   workers: readonly Worker[],
@@ -129,16 +128,14 @@ const stopThreads = async (
   stop: SharedArrayBuffer,
 ): Promise<void> => {
   Atomics.store(new Int32Array(stop), 0, 1);
-  for (const worker of workers) worker.postMessage({ type: 'stop' } satisfies ToFoldThread);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>(
-    (resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS, 'late')),
+  await Promise.all(
+    workers.map((worker, i) =>
+      stopThread({
+        worker,
+        exited: exits[i],
+        ask: () => worker.postMessage({ type: 'stop' } satisfies ToFoldThread),
+        timeoutMs: STOP_TIMEOUT_MS,
+      }),
+    ),
   );
-  try {
-    if ((await Promise.race([Promise.all(exits), late])) === 'late') {
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    }
-  } finally {
-    clearTimeout(timer);
-  }
 };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { EventStore, parsePosition, startReaderThread } from '@tracker/event-store';
+import { EventStore, parsePosition, startReaderThread, stopThread } from '@tracker/event-store';
 import { Projection, ProjectionStatus } from '@tracker/read-model';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
@@ -53,10 +53,14 @@ export class ProjectionThread extends Projection {
   async stop(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    this.send({ kind: 'stop' });
-    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-    await this.stopped;
-    clearTimeout(timer);
+    const ended = await stopThread({
+      worker,
+      exited: this.stopped!,
+      ask: () => this.send({ kind: 'stop' }),
+      timeoutMs: STOP_TIMEOUT_MS,
+    });
+    if (ended === 'terminated')
+      this.logger.warn(`projection thread did not stop in ${STOP_TIMEOUT_MS} ms; terminated`);
     this.worker = undefined;
   }
 

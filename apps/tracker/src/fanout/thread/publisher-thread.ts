@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { EventStore, startReaderThread } from '@tracker/event-store';
+import { EventStore, startReaderThread, stopThread } from '@tracker/event-store';
 import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
@@ -61,10 +61,14 @@ export class PublisherThread implements Publisher {
     clearTimeout(this.restartTimer);
     const worker = this.worker;
     if (worker) {
-      this.send({ kind: 'stop' });
-      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-      await this.exited;
-      clearTimeout(timer);
+      const ended = await stopThread({
+        worker,
+        exited: this.exited!,
+        ask: () => this.send({ kind: 'stop' }),
+        timeoutMs: STOP_TIMEOUT_MS,
+      });
+      if (ended === 'terminated')
+        this.logger.warn(`publisher thread did not stop in ${STOP_TIMEOUT_MS} ms; terminated`);
     }
     this.status = { ...this.status, state: this.status.state === 'fenced' ? 'fenced' : 'stopped' };
   }

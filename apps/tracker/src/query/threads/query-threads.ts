@@ -6,7 +6,7 @@ import {
   ReadModelUnavailableError,
   ViewQuery,
 } from '@tracker/read-model';
-import { startThread } from '@tracker/event-store';
+import { startThread, stopThread } from '@tracker/event-store';
 import type {
   FromQueryThread,
   NumberedQuery,
@@ -109,11 +109,14 @@ class QueryThread {
     this.stopping = true;
     const worker = this.worker;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ kind: 'stop' } satisfies ToQueryThread);
-    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
+    const ended = await stopThread({
+      worker,
+      exited: new Promise((resolve) => worker.once('exit', resolve)),
+      ask: () => worker.postMessage({ kind: 'stop' } satisfies ToQueryThread),
+      timeoutMs: STOP_TIMEOUT_MS,
+    });
+    if (ended === 'terminated')
+      this.logger.warn(`${this.name} did not stop in ${STOP_TIMEOUT_MS} ms; terminated`);
   }
 
   private receive(message: FromQueryThread): void {
