@@ -21,14 +21,27 @@ const started = (ignoreStop: boolean) => {
 describe('stopThread', () => {
   it('lets a thread that stops end by itself (exit code 0), without terminating it', async () => {
     const thread = started(false);
-    await expect(stopThread({ ...thread, timeoutMs: 10_000 })).resolves.toBe('ended');
+    const warnings: string[] = [];
+    await expect(
+      stopThread({ ...thread, timeoutMs: 10_000, warn: (m) => warnings.push(m) }),
+    ).resolves.toBe('ended');
+    expect(warnings).toEqual([]);
     await expect(thread.exited).resolves.toBe(0);
   });
 
   it('terminates a thread still running after the timeout (exit code 1)', async () => {
     const thread = started(true);
     const startedAt = Date.now();
-    await expect(stopThread({ ...thread, timeoutMs: 200 })).resolves.toBe('terminated');
+    const warnings: string[] = [];
+    await expect(
+      stopThread({
+        ...thread,
+        timeoutMs: 200,
+        name: 'a deaf thread',
+        warn: (m) => warnings.push(m),
+      }),
+    ).resolves.toBe('terminated');
+    expect(warnings).toEqual(['a deaf thread did not stop in 200 ms; terminated']);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(190);
     await expect(thread.exited).resolves.toBe(1);
   });

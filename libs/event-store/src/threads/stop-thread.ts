@@ -7,6 +7,9 @@ export interface ThreadToStop {
   /** Asks it to stop: it should finish its work, close what it opened and end by itself. */
   readonly ask: () => void;
   readonly timeoutMs: number;
+  /** Told, with the thread's `name`, when it had to be terminated. */
+  readonly warn?: (message: string) => void;
+  readonly name?: string;
 }
 
 /**
@@ -21,12 +24,15 @@ export const stopThread = async ({
   exited,
   ask,
   timeoutMs,
+  warn,
+  name = 'a thread',
 }: ThreadToStop): Promise<'ended' | 'terminated'> => {
   ask();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, timeoutMs, 'late')));
   try {
     if ((await Promise.race([exited, late])) !== 'late') return 'ended';
+    warn?.(`${name} did not stop in ${timeoutMs} ms; terminated`);
     await worker.terminate();
     return 'terminated';
   } finally {

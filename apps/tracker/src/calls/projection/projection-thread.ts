@@ -53,14 +53,14 @@ export class ProjectionThread extends Projection {
   async stop(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    const ended = await stopThread({
+    await stopThread({
+      name: 'projection thread',
       worker,
       exited: this.stopped!,
       ask: () => this.send({ kind: 'stop' }),
       timeoutMs: STOP_TIMEOUT_MS,
+      warn: (message) => this.logger.warn(message),
     });
-    if (ended === 'terminated')
-      this.logger.warn(`projection thread did not stop in ${STOP_TIMEOUT_MS} ms; terminated`);
     this.worker = undefined;
   }
 

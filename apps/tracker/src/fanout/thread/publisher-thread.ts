@@ -61,14 +61,14 @@ export class PublisherThread implements Publisher {
     clearTimeout(this.restartTimer);
     const worker = this.worker;
     if (worker) {
-      const ended = await stopThread({
+      await stopThread({
+        name: 'publisher thread',
         worker,
         exited: this.exited!,
         ask: () => this.send({ kind: 'stop' }),
         timeoutMs: STOP_TIMEOUT_MS,
+        warn: (message) => this.logger.warn(message),
       });
-      if (ended === 'terminated')
-        this.logger.warn(`publisher thread did not stop in ${STOP_TIMEOUT_MS} ms; terminated`);
     }
     this.status = { ...this.status, state: this.status.state === 'fenced' ? 'fenced' : 'stopped' };
   }

@@ -109,14 +109,14 @@ class QueryThread {
     this.stopping = true;
     const worker = this.worker;
     if (!worker) return;
-    const ended = await stopThread({
+    await stopThread({
+      name: this.name,
       worker,
       exited: new Promise((resolve) => worker.once('exit', resolve)),
       ask: () => worker.postMessage({ kind: 'stop' } satisfies ToQueryThread),
       timeoutMs: STOP_TIMEOUT_MS,
+      warn: (message) => this.logger.warn(message),
     });
-    if (ended === 'terminated')
-      this.logger.warn(`${this.name} did not stop in ${STOP_TIMEOUT_MS} ms; terminated`);
   }
 
   private receive(message: FromQueryThread): void {
