@@ -35,7 +35,11 @@ export const commitWakeFor = (store: EventStore): CommitWake | undefined => {
  * Starts a worker thread that reads `store` (see `startThread`), with a line from its writer thread
  * as `workerData.wake` (undefined for another store), for the thread to pass to `followCommits`.
  */
-export const startReaderThread = (entry: string, workerData: object, store: EventStore): Worker => {
+export const startReaderThread = <T extends { readonly wake?: CommitWake }>(
+  entry: string,
+  workerData: Omit<T, 'wake'>,
+  store: EventStore,
+): Worker => {
   const wake = commitWakeFor(store);
   return startThread(entry, { ...workerData, wake }, wake && [wake.port]);
 };

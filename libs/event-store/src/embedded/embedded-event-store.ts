@@ -161,6 +161,8 @@ export class EmbeddedEventStore implements EventStore {
   private closing = false;
   private closed = false;
   private readonly counters = { commits: 0, appends: 0, events: 0 };
+  /** Reader threads the writer wakes after each commit, as of its latest reply (`wakeOnCommit`). */
+  private followers = 0;
   private readonly commitHealth: CommitHealth;
   private readonly stmt: ReturnType<EmbeddedEventStore['prepareStatements']>;
 
@@ -298,6 +300,7 @@ export class EmbeddedEventStore implements EventStore {
       return;
     }
     this.commitHealth.succeeded();
+    this.followers = reply.followers ?? this.followers;
     this.counters.commits += 1;
     this.counters.appends += batch.length;
     this.onCommit?.({ durationMs: reply.commitMs ?? 0, appends: batch.length });
@@ -398,8 +401,12 @@ export class EmbeddedEventStore implements EventStore {
    * before it followed are read. False when this store has no writer (read-only or closed).
    */
   wakeOnCommit(port: MessagePort, shared: SharedArrayBuffer): boolean {
-    if (!this.writer || this.closing || this.closed) return false;
-    void this.writer.request({ kind: 'follow', port, shared }, [port]);
+    if (!this.writer?.alive || this.closing || this.closed) return false;
+    void this.writer.request({ kind: 'follow', port, shared }, [port]).then((reply) => {
+      // Not followed (the writer failed meanwhile): the reader finds commits by its poll.
+      if (!reply.ok) port.close();
+      else this.followers = reply.followers ?? this.followers;
+    });
     return true;
   }
 
@@ -409,8 +416,8 @@ export class EmbeddedEventStore implements EventStore {
   }
 
   /** Commit counters: appends per commit shows how well group commit is batching. */
-  get stats(): Readonly<{ commits: number; appends: number; events: number }> {
-    return { ...this.counters };
+  get stats(): Readonly<{ commits: number; appends: number; events: number; followers: number }> {
+    return { ...this.counters, followers: this.followers };
   }
 
   /**

@@ -42,7 +42,11 @@ export class ProjectionThread extends Projection {
   start(): void {
     if (this.worker) return;
     // The writer thread wakes the new thread after each commit itself: this loop posts nothing.
-    const worker = startReaderThread(join(__dirname, 'projection-worker'), this.data, this.store);
+    const worker = startReaderThread<ProjectionWorkerData>(
+      join(__dirname, 'projection-worker'),
+      this.data,
+      this.store,
+    );
     this.worker = worker;
     worker.on('message', (message: FromProjection) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`projection thread: ${error.stack ?? error}`));

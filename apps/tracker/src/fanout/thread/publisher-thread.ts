@@ -38,7 +38,11 @@ export class PublisherThread implements Publisher {
   start(): void {
     if (this.worker || this.stopping) return;
     // The writer thread wakes the new thread after each commit itself: this loop posts nothing.
-    const worker = startReaderThread(join(__dirname, 'publisher-worker'), this.data, this.store);
+    const worker = startReaderThread<PublisherWorkerData>(
+      join(__dirname, 'publisher-worker'),
+      this.data,
+      this.store,
+    );
     this.worker = worker;
     worker.on('message', (message: FromPublisher) => this.receive(message));
     worker.on('error', (error) => this.logger.error(`publisher thread: ${error.stack ?? error}`));

@@ -40,16 +40,23 @@ const main = async () => {
     send({ kind: 'status', status, osThreadId, createdMs });
   };
   const timer = setInterval(() => reportStatus(), STATUS_EVERY_MS);
-  // The only message this thread takes: the writer thread's wake-ups come on `data.wake`.
+  // The writer thread's wake-ups come on `data.wake`, not here.
   port.on('message', async (message: ToPublisher) => {
-    if (message.kind !== 'stop') return;
-    unfollow();
-    await publisher.stop();
-    clearInterval(timer);
-    reportStatus();
-    await store.close();
-    send({ kind: 'stopped' });
-    port.close();
+    switch (message.kind) {
+      case 'stop':
+        unfollow();
+        await publisher.stop();
+        clearInterval(timer);
+        reportStatus();
+        await store.close();
+        send({ kind: 'stopped' });
+        port.close();
+        return;
+      default: {
+        const unknown: never = message.kind;
+        throw new Error(`publisher thread: unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
   });
   publisher.start();
   reportStatus();

@@ -174,12 +174,20 @@ const handle = (message) => {
     case 'commit': {
       const startedAt = performance.now();
       const outcomes = inTransaction(() => message.appends.map((a) => applyAppend(a, message.now)));
-      if (outcomes.some((outcome) => outcome.wrote)) followers.forEach(wake);
-      return { outcomes, commitMs: performance.now() - startedAt };
+      if (outcomes.some((outcome) => outcome.wrote)) {
+        // Committed already: a failing wake-up must not make this batch read as failed (the
+        // reader's poll finds it anyway).
+        try {
+          followers.forEach(wake);
+        } catch {
+          // nothing to undo
+        }
+      }
+      return { outcomes, commitMs: performance.now() - startedAt, followers: followers.size };
     }
     case 'follow':
       follow(message.port, message.shared);
-      return {};
+      return { followers: followers.size };
     case 'probe':
       inTransaction(() => stmt.probe.run(Date.now(), PROBE_BYTES));
       return {};

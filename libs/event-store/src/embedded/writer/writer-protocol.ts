@@ -54,6 +54,8 @@ export type WriterReply =
       readonly ok: true;
       readonly outcomes?: readonly AppendOutcome[];
       readonly commitMs?: number;
+      /** Reader threads the writer wakes after a commit (commit and follow replies). */
+      readonly followers?: number;
       /** The writer thread's Linux id (constant), for its CPU metric. */
       readonly osThreadId?: number;
     }

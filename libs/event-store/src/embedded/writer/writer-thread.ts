@@ -36,6 +36,11 @@ export class WriterThread {
     this.worker.unref();
   }
 
+  /** False once the thread has exited or failed: every request is then answered with an error. */
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
   request(message: Unsent<WriterRequest>, transferList?: Transferable[]): Promise<WriterReply> {
     if (this.exited) {
       return Promise.resolve({ id: 0, ok: false, error: { message: this.exited.message } });
