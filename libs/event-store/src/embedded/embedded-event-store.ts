@@ -398,7 +398,8 @@ export class EmbeddedEventStore implements EventStore {
    * The writer thread posts on `port` after each commit that wrote events while the flag in
    * `shared` is clear, and sets it; the reader clears it when it reads (see `commitWakeFor` and
    * `followCommits`, which own both sides). It posts once at once too, so commits that landed
-   * before it followed are read. False when this store has no writer (read-only or closed).
+   * before it followed are read. False when this store has no live writer (read-only, closed, or
+   * its writer thread died).
    */
   wakeOnCommit(port: MessagePort, shared: SharedArrayBuffer): boolean {
     if (!this.writer?.alive || this.closing || this.closed) return false;
