@@ -135,6 +135,9 @@ const stopThreads = async (
         exited: exits[i],
         ask: () => worker.postMessage({ type: 'stop' } satisfies ToFoldThread),
         timeoutMs: STOP_TIMEOUT_MS,
+        name: `rebuild fold thread ${i + 1}`,
+        // Errors and progress go to stderr (stdout stays pipeable), as everywhere in the CLI.
+        warn: (message) => process.stderr.write(`${message}\n`),
       }),
     ),
   );
