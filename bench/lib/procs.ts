@@ -176,6 +176,10 @@ const profileArgs = (options: ServiceOptions): string[] => {
   return ['--cpu-prof', `--cpu-prof-dir=${join(dir, options.label.replace(/[^\w-]+/g, '_'))}`];
 };
 
+/** BENCH_SERVICE_NODE_ARGS: more arguments for the service's node (an A/B of V8 flags, say). */
+const nodeArgs = (): string[] =>
+  (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 export class ServiceProcess {
   private output = '';
   readonly exited: Promise<number | null>;
@@ -216,7 +220,7 @@ export class ServiceProcess {
     const grpcPort = await freePort();
     const child = spawn(
       process.execPath,
-      [...profileArgs(options), join(repoRoot, 'dist/apps/tracker/main.js')],
+      [...nodeArgs(), ...profileArgs(options), join(repoRoot, 'dist/apps/tracker/main.js')],
       {
         cwd: repoRoot,
         env: {

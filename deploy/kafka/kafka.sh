@@ -17,6 +17,9 @@
 #   KAFKA_CONTROLLER_PORT   KRaft controller port          (default: KAFKA_PORT + 1)
 #   KAFKA_HEAP_OPTS         JVM heap flags                 (default: -Xms256m -Xmx512m)
 #   KAFKA_JVM_OPTS          extra JVM flags for the broker
+#   KAFKA_CPUS              run the broker on these CPUs only (taskset list, e.g. 1); on a small
+#                           virtual machine whose cross-CPU wake-ups are dear, a broker kept on one
+#                           CPU spends about half the CPU per transaction (bench/README.md)
 #   KAFKA_EXTRA_PROPERTIES  extra server.properties lines (newline-separated key=value)
 #   KAFKA_START_TIMEOUT     seconds to wait for readiness  (default: 120)
 #   KAFKA_STOP_TIMEOUT      seconds to wait for SIGTERM    (default: 30)
@@ -40,6 +43,11 @@ if ! [[ $CONTROLLER_PORT =~ ^[0-9]+$ ]] || ((CONTROLLER_PORT < 1 || CONTROLLER_P
   exit 2
 fi
 HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}
+CPUS=${KAFKA_CPUS:-}
+if [[ -n $CPUS ]] && ! [[ $CPUS =~ ^[0-9]+([-,][0-9]+)*$ ]]; then
+  echo "[kafka.sh] ERROR: KAFKA_CPUS must be a CPU list such as 1 or 0-1, got '$CPUS'" >&2
+  exit 2
+fi
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
 HOST=127.0.0.1
@@ -222,11 +230,16 @@ launch() {
     ${KAFKA_JVM_OPTS:-})
   local -a detach=()
   command -v setsid >/dev/null 2>&1 && detach=(setsid)
+  local -a pin=()
+  if [[ -n $CPUS ]]; then
+    command -v taskset >/dev/null 2>&1 || die "KAFKA_CPUS needs taskset (util-linux)"
+    pin=(taskset -c "$CPUS")
+  fi
   # New session, stdin from /dev/null, output to a file, lock fd closed: the broker neither holds
   # our caller's pipes open (node's spawn would never see them close) nor dies with our shell.
   # The inner bash writes its own pid and then execs the JVM, so the pid file is the JVM's pid.
   "${detach[@]}" nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-    "$JAVA" "${jvm[@]}" -cp "$LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE" \
+    "${pin[@]}" "$JAVA" "${jvm[@]}" -cp "$LIBS_DIR/*" kafka.Kafka "$CONFIG_FILE" \
     </dev/null >>"$OUT_FILE" 2>&1 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do
