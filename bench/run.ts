@@ -676,6 +676,14 @@ interface LagRun {
   readonly eventsPerTransaction: number;
   /** The service's cores by thread over the same time (see `threadSplit`). */
   readonly threadCores: Record<string, number>;
+  /**
+   * The service's own leg (tracker_fanout_lag_seconds: stored → its Kafka transaction committed,
+   * bucket bounds) next to the whole lag's share over 100 ms: where a tail is made.
+   */
+  readonly storeToCommit: HistogramWindow;
+  /** The broker's share of it: each transaction, sent → committed (per transaction, not event). */
+  readonly transactionTimes: HistogramWindow;
+  readonly lagOver100Ms: number;
 }
 
 /** The lag targets of the sweep: p50 and p99 bounds (ms) at each rate (notifications/s). */
@@ -736,6 +744,8 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
         transactions: m.tracker_fanout_transactions_total ?? 0,
         events: m.tracker_fanout_published_events_total ?? 0,
         threads: threadCpuIn(text),
+        lagBuckets: bucketsIn(text, 'tracker_fanout_lag_seconds'),
+        transactionBuckets: bucketsIn(text, 'tracker_fanout_transaction_duration_seconds'),
         at: nowMs(),
       };
     };
@@ -782,14 +792,22 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     while (countSeen() < expected && nowMs() < waitUntil) await sleep(100);
     const lag = new Samples();
     let notSeen = 0;
+    let over100Ms = 0;
     for (let i = 0; i < acks.length; i += 2) {
       const at = seen.get(acks[i]);
       if (at === undefined) notSeen += 1;
       else lag.add(at - acks[i + 1]);
+      if (at !== undefined && at - acks[i + 1] > 100) over100Ms += 1;
     }
     const lagMs = lag.summary();
+    const lagOver100Ms = lagMs.count ? over100Ms / lagMs.count : 0;
+    const storeToCommit = histogramWindow(before.lagBuckets, after.lagBuckets);
+    const transactionTimes = histogramWindow(before.transactionBuckets, after.transactionBuckets);
     say(
       `fan-out lag @${fmt(rate)}/s: p50 ${ms(lagMs.p50)} p99 ${ms(lagMs.p99)} over ${fmt(lagMs.count)} notifications (${notSeen} not seen), ingest p99 ${ms(open.latencyMs.p99)}, cores ${coresText(cores)} (of which broker ${cores.broker ?? 'n/a'}, bench consumer ${cores.benchConsumer ?? 'n/a'}), ${transactionsPerSecond} transactions/s of ${eventsPerTransaction} events each; service threads ${JSON.stringify(threadCores)}`,
+    );
+    say(
+      `  over 100 ms: ${pct1(lagOver100Ms)} of the lags; the service's own leg, stored → Kafka commit (tracker_fanout_lag_seconds): p50 ≤ ${boundMs(storeToCommit.p50AtMost)}, p99 ≤ ${boundMs(storeToCommit.p99AtMost)}, over 100 ms ${pct1(storeToCommit.above['0.1'] ?? 0)}; of which its Kafka transactions, sent → committed (tracker_fanout_transaction_duration_seconds): p50 ≤ ${boundMs(transactionTimes.p50AtMost)}, p99 ≤ ${boundMs(transactionTimes.p99AtMost)}, over 100 ms ${pct1(transactionTimes.above['0.1'] ?? 0)}`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);
@@ -803,6 +821,9 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       transactionsPerSecond,
       eventsPerTransaction,
       threadCores,
+      storeToCommit,
+      transactionTimes,
+      lagOver100Ms,
     };
   };
   const holds = (r: LagRun) => r.notSeen === 0 && r.lagMs.p99 < LAG_CEILING_P99_MS;

@@ -301,7 +301,17 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     expect(value('tracker_fanout_active')).toBe(1);
     expect(value('tracker_projection_position')).toBe(stored);
     expect(value('tracker_fanout_published_position')).toBe(stored);
-    expect(value('tracker_fanout_transactions_total')).toBeGreaterThanOrEqual(1);
+    const transactions = value('tracker_fanout_transactions_total')!;
+    expect(transactions).toBeGreaterThanOrEqual(1);
+    // Every committed transaction's time, sent to committed: a round trip or more to the broker.
+    expect(value('tracker_fanout_transaction_duration_seconds_count')).toBe(transactions);
+    expect(value('tracker_fanout_transaction_duration_seconds_bucket', { le: '+Inf' })).toBe(
+      transactions,
+    );
+    expect(value('tracker_fanout_transaction_duration_seconds_sum')).toBeGreaterThan(0);
+    expect(value('tracker_fanout_transaction_duration_seconds_bucket', { le: '10' })).toBe(
+      transactions,
+    );
     // The publisher runs in its own thread (the default), which folds for itself: there is no
     // hand-over to count. kafka-cloudevents.e2e-spec.ts counts it with KAFKA_PUBLISHER=inline.
     expect(samples.filter((s) => s.name === 'tracker_fanout_state_handovers_total')).toEqual([]);

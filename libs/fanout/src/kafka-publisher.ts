@@ -43,7 +43,11 @@ export interface KafkaPublisherOptions {
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
   /** Told of each batch once its Kafka transaction is committed (metrics). Must not throw. */
-  readonly onPublished?: (batch: readonly RecordedEvent[]) => void;
+  /**
+   * Told each batch committed to Kafka, and how long its transaction took from sending its records
+   * to the broker's answer to its commit (ms): the broker's share of the fan-out lag.
+   */
+  readonly onPublished?: (batch: readonly RecordedEvent[], transactionMs: number) => void;
 }
 
 /** What the leadership runs for each term: this class, or the same in a thread of its own. */
@@ -225,13 +229,15 @@ export class KafkaPublisher implements Publisher {
     records: readonly FanoutRecord[],
   ): Promise<void> {
     const last = batch[batch.length - 1].position;
+    const sent = performance.now();
     await sendInTransaction(producer, records, progress.message(last));
+    const transactionMs = performance.now() - sent;
     this.update({
       publishedPosition: last,
       publishedEvents: this.status.publishedEvents + batch.length,
       transactions: this.status.transactions + 1,
     });
-    this.options.onPublished?.(batch);
+    this.options.onPublished?.(batch, transactionMs);
   }
 
   private async disconnect(): Promise<void> {

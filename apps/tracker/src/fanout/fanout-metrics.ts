@@ -1,9 +1,15 @@
-import { Counter, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { CallStateFolder } from '@tracker/call-stream';
 import { lagObserver } from '../metrics/lag-observer';
+import type { PublishedTransaction } from './kafka-publisher-for';
+
+/** A transaction's few ms on a healthy broker, to the seconds of one that is struggling. */
+const TRANSACTION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The publisher's counters and lag, registered only when fan-out is on (KAFKA_BROKERS). */
-export const publishedObserver = (registry: Registry): ((createdMs: readonly number[]) => void) => {
+export const publishedObserver = (
+  registry: Registry,
+): ((published: PublishedTransaction) => void) => {
   const events = new Counter({
     name: 'tracker_fanout_published_events_total',
     help: 'Events published to Kafka by this process',
@@ -19,10 +25,17 @@ export const publishedObserver = (registry: Registry): ((createdMs: readonly num
     'tracker_fanout_lag_seconds',
     'Time from storing an event (just before its 202) to committing its records to Kafka',
   );
-  return (createdMs) => {
+  const transactionDuration = new Histogram({
+    name: 'tracker_fanout_transaction_duration_seconds',
+    help: "Each Kafka transaction's time from sending its records to the broker's answer to its commit",
+    buckets: TRANSACTION_BUCKETS,
+    registers: [registry],
+  });
+  return ({ createdMs, transactionMs }) => {
     events.inc(createdMs.length);
     transactions.inc();
     lag(createdMs);
+    transactionDuration.observe(transactionMs / 1000);
   };
 };
 

@@ -7,6 +7,14 @@ import { fanoutTopics } from './fanout-topics';
 
 export type KafkaSettings = NonNullable<AppConfig['kafka']>;
 
+/** A transaction the publisher committed, as the metrics take it (structured-cloneable). */
+export interface PublishedTransaction {
+  /** The `created` times (ms) of the stored events it carried. */
+  readonly createdMs: readonly number[];
+  /** From sending its records to the broker's answer to its commit. */
+  readonly transactionMs: number;
+}
+
 /** The one way a publisher is made, on the HTTP loop or in its own thread. */
 export const kafkaPublisherFor = (options: {
   readonly kafka: KafkaSettings;
@@ -14,8 +22,8 @@ export const kafkaPublisherFor = (options: {
   readonly store: EventStore;
   readonly folder: CallStateFolder;
   readonly logger: PublisherLogger;
-  /** The `created` times (ms) of each batch committed to Kafka (metrics). */
-  readonly onPublished: (createdMs: readonly number[]) => void;
+  /** Each transaction committed to Kafka (metrics). */
+  readonly onPublished: (published: PublishedTransaction) => void;
 }): KafkaPublisher => {
   const topics = fanoutTopics(options.kafka);
   return new KafkaPublisher({
@@ -28,6 +36,10 @@ export const kafkaPublisherFor = (options: {
     progressTopic: topics.progress.name,
     progressGroupId: topics.progressGroupId,
     logger: options.logger,
-    onPublished: (batch) => options.onPublished(batch.map((event) => event.created.getTime())),
+    onPublished: (batch, transactionMs) =>
+      options.onPublished({
+        createdMs: batch.map((event) => event.created.getTime()),
+        transactionMs,
+      }),
   });
 };

@@ -2,7 +2,7 @@ import type { CommitWake } from '@tracker/event-store';
 import type { PublisherStatus } from '@tracker/fanout';
 import type { AppConfig } from '../../config/config';
 import type { LogMessage } from '../../threads/relay-logger';
-import type { KafkaSettings } from '../kafka-publisher-for';
+import type { KafkaSettings, PublishedTransaction } from '../kafka-publisher-for';
 
 /** What the publisher thread is started with (structured-cloneable). */
 export interface PublisherWorkerData {
@@ -21,8 +21,8 @@ export type FromPublisher =
       readonly status: PublisherStatus;
       /** The publisher thread's Linux id (constant), for its CPU metric. */
       readonly osThreadId?: number;
-      /** The stored `created` times (ms) of a transaction just committed, for the lag metric. */
-      readonly createdMs?: readonly number[];
+      /** The transaction just committed, for the lag and transaction metrics. */
+      readonly published?: PublishedTransaction;
     }
   | LogMessage
   | { readonly kind: 'stopped' };

@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { EventStore, startReaderThread, stopThread } from '@tracker/event-store';
 import type { Publisher, PublisherLogger, PublisherStatus } from '@tracker/fanout';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
+import type { PublishedTransaction } from '../kafka-publisher-for';
 
 const STOP_TIMEOUT_MS = 10_000;
 const RESTART_AFTER_MS = 1000;
@@ -26,7 +27,7 @@ export class PublisherThread implements Publisher {
     private readonly data: Omit<PublisherWorkerData, 'wake'>,
     private readonly store: EventStore,
     private readonly logger: PublisherLogger,
-    private readonly onPublished: (createdMs: readonly number[]) => void,
+    private readonly onPublished: (published: PublishedTransaction) => void,
     /** Told the thread's Linux id (for its CPU metric). */
     private readonly onOsThreadId: (id: number | undefined) => void,
   ) {}
@@ -90,7 +91,7 @@ export class PublisherThread implements Publisher {
           publishedEvents: this.before.publishedEvents + message.status.publishedEvents,
           transactions: this.before.transactions + message.status.transactions,
         };
-        if (message.createdMs) this.onPublished(message.createdMs);
+        if (message.published) this.onPublished(message.published);
         return;
       case 'log':
         this.logger[message.level](message.message);

@@ -10,7 +10,7 @@ import { followCommits, osThreadId as currentOsThreadId } from '@tracker/event-s
 import { openReader } from '../../store/open-reader';
 import { relayLogger } from '../../threads/relay-logger';
 import { kafkaClient } from '@tracker/fanout';
-import { kafkaPublisherFor } from '../kafka-publisher-for';
+import { kafkaPublisherFor, PublishedTransaction } from '../kafka-publisher-for';
 import type { FromPublisher, PublisherWorkerData, ToPublisher } from './publisher-protocol';
 
 const port = parentPort!;
@@ -30,14 +30,14 @@ const main = async () => {
     folder: new CallStateFolder(store),
     logger: relayLogger(send),
     // One message per transaction: each one the parent takes costs its event loop a wake-up.
-    onPublished: (createdMs) => reportStatus(createdMs),
+    onPublished: (published) => reportStatus(published),
   });
   let reported: unknown;
-  const reportStatus = (createdMs?: readonly number[]) => {
+  const reportStatus = (published?: PublishedTransaction) => {
     const status = publisher.currentStatus;
-    if (status === reported && !createdMs) return; // replaced, never mutated, on every change
+    if (status === reported && !published) return; // replaced, never mutated, on every change
     reported = status;
-    send({ kind: 'status', status, osThreadId, createdMs });
+    send({ kind: 'status', status, osThreadId, published });
   };
   const timer = setInterval(() => reportStatus(), STATUS_EVERY_MS);
   // The writer thread's wake-ups come on `data.wake`, not here.
