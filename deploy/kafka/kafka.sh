@@ -19,7 +19,7 @@
 #   KAFKA_JVM_OPTS          extra JVM flags for the broker
 #   KAFKA_CPUS              run the broker on these CPUs only (taskset list, e.g. 1); on a small
 #                           virtual machine whose cross-CPU wake-ups are dear, a broker kept on one
-#                           CPU spends about half the CPU per transaction (bench/README.md)
+#                           CPU spends less CPU per transaction (docs/performance-history.md)
 #   KAFKA_EXTRA_PROPERTIES  extra server.properties lines (newline-separated key=value)
 #   KAFKA_START_TIMEOUT     seconds to wait for readiness  (default: 120)
 #   KAFKA_STOP_TIMEOUT      seconds to wait for SIGTERM    (default: 30)

@@ -42,10 +42,10 @@ export interface KafkaPublisherOptions {
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
-  /** Told of each batch once its Kafka transaction is committed (metrics). Must not throw. */
   /**
-   * Told each batch committed to Kafka, and how long its transaction took from sending its records
-   * to the broker's answer to its commit (ms): the broker's share of the fan-out lag.
+   * Told of each batch once its Kafka transaction is committed, with how long that transaction took
+   * from sending its records to the broker's answer to its commit (ms; the round trips and the
+   * broker's work, as against the publisher's own) (metrics). Must not throw.
    */
   readonly onPublished?: (batch: readonly RecordedEvent[], transactionMs: number) => void;
 }
