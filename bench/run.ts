@@ -795,9 +795,12 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     let over100Ms = 0;
     for (let i = 0; i < acks.length; i += 2) {
       const at = seen.get(acks[i]);
-      if (at === undefined) notSeen += 1;
-      else lag.add(at - acks[i + 1]);
-      if (at !== undefined && at - acks[i + 1] > 100) over100Ms += 1;
+      if (at === undefined) {
+        notSeen += 1;
+        continue;
+      }
+      lag.add(at - acks[i + 1]);
+      if (at - acks[i + 1] > 100) over100Ms += 1;
     }
     const lagMs = lag.summary();
     const lagOver100Ms = lagMs.count ? over100Ms / lagMs.count : 0;
