@@ -18,7 +18,8 @@ const moduleNameMapper = {
   '^@tracker/(domain|event-store|call-stream|read-model|fanout|contracts|config)$':
     '<rootDir>/libs/$1/src',
 };
-const tier = (displayName, testRegex) => ({
+const tier = (displayName, testRegex, extra = {}) => ({
+  ...extra,
   displayName,
   rootDir: __dirname,
   testRegex,
@@ -31,6 +32,12 @@ module.exports = {
   projects: [
     tier('unit', '(apps|libs|deploy|bench)/.*\\.spec\\.ts$'),
     tier('int', '(apps|libs)/.*\\.int-spec\\.ts$'),
-    tier('e2e', 'test/.*\\.e2e-spec\\.ts$'),
+    // A whole-service test's hooks start and stop processes: a graceful stop waits up to 15 s
+    // (test/support/service-process.ts; the publisher alone may take 5 s for the transaction in
+    // flight), which Jest's default 5 s hook timeout would cut short (a suite failed once with all
+    // its tests passed, on a busy machine: most likely that; not reproduced).
+    tier('e2e', 'test/.*\\.e2e-spec\\.ts$', {
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
+    }),
   ],
 };

@@ -746,6 +746,12 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
         threads: threadCpuIn(text),
         lagBuckets: bucketsIn(text, 'tracker_fanout_lag_seconds'),
         transactionBuckets: bucketsIn(text, 'tracker_fanout_transaction_duration_seconds'),
+        stageBuckets: Object.fromEntries(
+          ['read', 'linger', 'map', 'queued'].map((stage) => [
+            stage,
+            bucketsIn(text, 'tracker_fanout_stage_seconds', `stage="${stage}"`),
+          ]),
+        ),
         at: nowMs(),
       };
     };
@@ -811,6 +817,16 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     );
     say(
       `  over 100 ms: ${pct1(lagOver100Ms)} of the lags; the service's own leg, stored → Kafka commit (tracker_fanout_lag_seconds): p50 ≤ ${boundMs(storeToCommit.p50AtMost)}, p99 ≤ ${boundMs(storeToCommit.p99AtMost)}, over 100 ms ${pct1(storeToCommit.above['0.1'] ?? 0)}; of which its Kafka transactions, sent → committed (tracker_fanout_transaction_duration_seconds): p50 ≤ ${boundMs(transactionTimes.p50AtMost)}, p99 ≤ ${boundMs(transactionTimes.p99AtMost)}, over 100 ms ${pct1(transactionTimes.above['0.1'] ?? 0)}`,
+    );
+    say(
+      `  before each transaction was sent, its first event (tracker_fanout_stage_seconds): ${Object.keys(
+        after.stageBuckets,
+      )
+        .map((stage) => {
+          const w = histogramWindow(before.stageBuckets[stage], after.stageBuckets[stage]);
+          return `${stage} p50 ≤ ${boundMs(w.p50AtMost)}, p99 ≤ ${boundMs(w.p99AtMost)}, over 25 ms ${pct1(w.above['0.025'] ?? 0)}`;
+        })
+        .join('; ')}`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);

@@ -47,7 +47,23 @@ export interface KafkaPublisherOptions {
    * from sending its records to the broker's answer to its commit (ms; the round trips and the
    * broker's work, as against the publisher's own) (metrics). Must not throw.
    */
-  readonly onPublished?: (batch: readonly RecordedEvent[], transactionMs: number) => void;
+  readonly onPublished?: (
+    batch: readonly RecordedEvent[],
+    transactionMs: number,
+    stages?: PublishStages,
+  ) => void;
+}
+
+/** Where a transaction's first event waited before its transaction was sent (ms, wall clock). */
+export interface PublishStages {
+  /** Stored (`created`) → the subscription handed it over: the wake-up and the read. */
+  readonly read: number;
+  /** → its batch closed: the batch lingering while the previous transaction committed. */
+  readonly linger: number;
+  /** → records mapped (fold, serialise). */
+  readonly map: number;
+  /** → sent: waiting for the previous transaction. */
+  readonly queued: number;
 }
 
 /** What the leadership runs for each term: this class, or the same in a thread of its own. */
@@ -200,15 +216,35 @@ export class KafkaPublisher implements Publisher {
     let committing: Promise<void> | undefined;
     // No timer: a batch takes what is ready, and grows while the previous transaction commits.
     const whileCommitting = () => committing;
+    const arrived = new WeakMap<RecordedEvent, number>();
+    const subscription = this.subscription;
+    async function* stamped(): AsyncGenerator<RecordedEvent> {
+      for await (const event of subscription) {
+        arrived.set(event, Date.now());
+        yield event;
+      }
+    }
     try {
-      for await (const batch of batches(this.subscription, this.maxBatch, whileCommitting)) {
+      for await (const batch of batches(stamped(), this.maxBatch, whileCommitting)) {
         if (this.stopping) break;
+        const handed = Date.now();
         const mapped = await mapInOrder(batch, this.options.recordsFor);
+        const mappedAt = Date.now();
         const transactions = inTransactions(batch, mapped, this.maxTopicBatchBytes, partitionOf);
         for (const { events, records } of transactions) {
           await committing;
           if (this.stopping) break;
-          committing = this.publishBatch(this.producer, progress, events, records).then(onProgress);
+          const first = events[0];
+          const arrivedAt = arrived.get(first) ?? handed;
+          const stages: PublishStages = {
+            read: Math.max(0, arrivedAt - first.created.getTime()),
+            linger: handed - arrivedAt,
+            map: mappedAt - handed,
+            queued: Date.now() - mappedAt,
+          };
+          committing = this.publishBatch(this.producer, progress, events, records, stages).then(
+            onProgress,
+          );
           // A failed transaction (fenced, broker gone) ends the wait for the next batch at once;
           // the failure itself is thrown below (or at the next batch, if one was already there).
           committing.catch(() => void this.subscription?.close());
@@ -227,6 +263,7 @@ export class KafkaPublisher implements Publisher {
     progress: PublisherProgress,
     batch: readonly RecordedEvent[],
     records: readonly FanoutRecord[],
+    stages?: PublishStages,
   ): Promise<void> {
     const last = batch[batch.length - 1].position;
     const sent = performance.now();
@@ -237,7 +274,7 @@ export class KafkaPublisher implements Publisher {
       publishedEvents: this.status.publishedEvents + batch.length,
       transactions: this.status.transactions + 1,
     });
-    this.options.onPublished?.(batch, transactionMs);
+    this.options.onPublished?.(batch, transactionMs, stages);
   }
 
   private async disconnect(): Promise<void> {

@@ -31,7 +31,17 @@ export const publishedObserver = (
     buckets: TRANSACTION_BUCKETS,
     registers: [registry],
   });
-  return ({ createdMs, transactionMs }) => {
+  const stageDuration = new Histogram({
+    name: 'tracker_fanout_stage_seconds',
+    help: "Where each transaction's first event waited before the transaction was sent",
+    labelNames: ['stage'] as const,
+    buckets: TRANSACTION_BUCKETS,
+    registers: [registry],
+  });
+  return ({ createdMs, transactionMs, stages }) => {
+    if (stages) {
+      for (const [stage, ms] of Object.entries(stages)) stageDuration.observe({ stage }, ms / 1000);
+    }
     events.inc(createdMs.length);
     transactions.inc();
     lag(createdMs);

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { CallStateFolder } from '@tracker/call-stream';
 import type { EventStore } from '@tracker/event-store';
-import { CallRecordMapper, KafkaPublisher, PublisherLogger } from '@tracker/fanout';
+import { CallRecordMapper, KafkaPublisher, PublisherLogger, PublishStages } from '@tracker/fanout';
 import type { AppConfig } from '../config/config';
 import { fanoutTopics } from './fanout-topics';
 
@@ -13,6 +13,8 @@ export interface PublishedTransaction {
   readonly createdMs: readonly number[];
   /** From sending its records to the broker's answer to its commit. */
   readonly transactionMs: number;
+  /** Where its first event waited before it was sent (ms). */
+  readonly stages?: PublishStages;
 }
 
 /** The one way a publisher is made, on the HTTP loop or in its own thread. */
@@ -36,10 +38,11 @@ export const kafkaPublisherFor = (options: {
     progressTopic: topics.progress.name,
     progressGroupId: topics.progressGroupId,
     logger: options.logger,
-    onPublished: (batch, transactionMs) =>
+    onPublished: (batch, transactionMs, stages) =>
       options.onPublished({
         createdMs: batch.map((event) => event.created.getTime()),
         transactionMs,
+        stages,
       }),
   });
 };
