@@ -18,7 +18,13 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { EmbeddedEventStore } from '@tracker/event-store';
-import { ensureTopics, progressMessage, progressTopicSpec } from '@tracker/fanout';
+import {
+  ensureTopics,
+  progressMessage,
+  progressTopicSpec,
+  PUBLISH_STAGES,
+  PublishStage,
+} from '@tracker/fanout';
 import { phaseEsdb } from './esdb-phase';
 import { warmBroker } from './lib/warm-broker';
 import { seqOfPayload } from './lib/payloads';
@@ -681,7 +687,9 @@ interface LagRun {
    * bucket bounds) next to the whole lag's share over 100 ms: where a tail is made.
    */
   readonly storeToCommit: HistogramWindow;
-  /** The broker's share of it: each transaction, sent → committed (per transaction, not event). */
+  /** The publisher's stages before each transaction was sent (`tracker_fanout_stage_seconds`). */
+  readonly stageTimes: Record<PublishStage, HistogramWindow>;
+  /** The Kafka side's share of it: each transaction, sent → committed (per transaction, not event). */
   readonly transactionTimes: HistogramWindow;
   readonly lagOver100Ms: number;
 }
@@ -747,7 +755,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
         lagBuckets: bucketsIn(text, 'tracker_fanout_lag_seconds'),
         transactionBuckets: bucketsIn(text, 'tracker_fanout_transaction_duration_seconds'),
         stageBuckets: Object.fromEntries(
-          ['read', 'linger', 'map', 'queued'].map((stage) => [
+          PUBLISH_STAGES.map((stage) => [
             stage,
             bucketsIn(text, 'tracker_fanout_stage_seconds', `stage="${stage}"`),
           ]),
@@ -818,15 +826,19 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
     say(
       `  over 100 ms: ${pct1(lagOver100Ms)} of the lags; the service's own leg, stored → Kafka commit (tracker_fanout_lag_seconds): p50 ≤ ${boundMs(storeToCommit.p50AtMost)}, p99 ≤ ${boundMs(storeToCommit.p99AtMost)}, over 100 ms ${pct1(storeToCommit.above['0.1'] ?? 0)}; of which its Kafka transactions, sent → committed (tracker_fanout_transaction_duration_seconds): p50 ≤ ${boundMs(transactionTimes.p50AtMost)}, p99 ≤ ${boundMs(transactionTimes.p99AtMost)}, over 100 ms ${pct1(transactionTimes.above['0.1'] ?? 0)}`,
     );
+    const stageTimes = Object.fromEntries(
+      PUBLISH_STAGES.map((stage) => [
+        stage,
+        histogramWindow(before.stageBuckets[stage], after.stageBuckets[stage]),
+      ]),
+    ) as Record<PublishStage, HistogramWindow>;
     say(
-      `  before each transaction was sent, its first event (tracker_fanout_stage_seconds): ${Object.keys(
-        after.stageBuckets,
-      )
-        .map((stage) => {
-          const w = histogramWindow(before.stageBuckets[stage], after.stageBuckets[stage]);
+      `  before each transaction was sent, its first event (tracker_fanout_stage_seconds): ${PUBLISH_STAGES.map(
+        (stage) => {
+          const w = stageTimes[stage];
           return `${stage} p50 ≤ ${boundMs(w.p50AtMost)}, p99 ≤ ${boundMs(w.p99AtMost)}, over 25 ms ${pct1(w.above['0.025'] ?? 0)}`;
-        })
-        .join('; ')}`,
+        },
+      ).join('; ')}`,
     );
     // Let the publisher drain before the next rate starts.
     await sleep(1000);
@@ -842,6 +854,7 @@ const measureLagSweep = async (loadgen: IpcClient, service: ServiceProcess, svcP
       threadCores,
       storeToCommit,
       transactionTimes,
+      stageTimes,
       lagOver100Ms,
     };
   };

@@ -312,6 +312,20 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
     expect(value('tracker_fanout_transaction_duration_seconds_bucket', { le: '10' })).toBe(
       transactions,
     );
+    // Each transaction's first event, stage by stage before it was sent: one observation per
+    // transaction and stage, in seconds, and with the transaction's own time no more than the sum
+    // of all lags (each transaction's stages add up to its first event's lag: kafka-publisher.int-spec).
+    const stages = ['read', 'linger', 'map', 'queued'];
+    for (const stage of stages) {
+      expect(value('tracker_fanout_stage_seconds_count', { stage })).toBe(transactions);
+    }
+    const firstEventsLag =
+      stages.reduce(
+        (sum, stage) => sum + value('tracker_fanout_stage_seconds_sum', { stage })!,
+        0,
+      ) + value('tracker_fanout_transaction_duration_seconds_sum')!;
+    expect(firstEventsLag).toBeGreaterThan(0);
+    expect(firstEventsLag).toBeLessThanOrEqual(value('tracker_fanout_lag_seconds_sum')! + 0.005);
     // The publisher runs in its own thread (the default), which folds for itself: there is no
     // hand-over to count. kafka-cloudevents.e2e-spec.ts counts it with KAFKA_PUBLISHER=inline.
     expect(samples.filter((s) => s.name === 'tracker_fanout_state_handovers_total')).toEqual([]);

@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmbeddedEventStore } from '@tracker/event-store';
-import { KafkaPublisher, KafkaPublisherOptions } from './kafka-publisher';
+import {
+  KafkaPublisher,
+  KafkaPublisherOptions,
+  PUBLISH_STAGES,
+  PublishTimes,
+} from './kafka-publisher';
 import { brokerIsLocal, readCommitted, runKafkaSh, testKafka } from './testing/kafka-test-kit';
 import {
   appendEvents,
@@ -137,6 +142,36 @@ describe('KafkaPublisher on a real broker', () => {
     },
     120_000,
   );
+
+  it("times each transaction's first event, stage by stage, from being stored to its commit", async () => {
+    const observed: Array<{ times: PublishTimes; lagMs: number; events: number }> = [];
+    await appendEvents(store, 5, 2);
+    await new Promise((done) => setTimeout(done, 300)); // stored well before the publisher reads
+    await publisher({
+      onPublished: (batch, times) =>
+        observed.push({
+          times,
+          lagMs: Date.now() - batch[0].created.getTime(),
+          events: batch.length,
+        }),
+    });
+    await waitUntil(() => observed.reduce((n, o) => n + o.events, 0) === 10);
+    await appendEvents(store, 5, 2); // live
+    await waitUntil(() => observed.reduce((n, o) => n + o.events, 0) === 20);
+
+    // The first transaction carried the events stored before it started: they waited to be read.
+    expect(observed[0].times.read).toBeGreaterThanOrEqual(300);
+    for (const { times, lagMs } of observed) {
+      for (const stage of [...PUBLISH_STAGES, 'transaction'] as const) {
+        expect(times[stage]).toBeGreaterThanOrEqual(0);
+      }
+      // The stages follow one another: together they are the first event's lag (stage bounds are
+      // whole ms from Date.now(), the transaction's a fraction from performance.now()).
+      const total = PUBLISH_STAGES.reduce((sum, stage) => sum + times[stage], times.transaction);
+      expect(total).toBeGreaterThan(lagMs - 3);
+      expect(total).toBeLessThan(lagMs + 3);
+    }
+  }, 90_000);
 
   it('fences an older publisher that shares the transactional id', async () => {
     await appendEvents(store, 2, 5);

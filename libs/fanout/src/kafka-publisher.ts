@@ -43,27 +43,31 @@ export interface KafkaPublisherOptions {
   readonly retryMaxMs?: number;
   readonly logger: PublisherLogger;
   /**
-   * Told of each batch once its Kafka transaction is committed, with how long that transaction took
-   * from sending its records to the broker's answer to its commit (ms; the round trips and the
-   * broker's work, as against the publisher's own) (metrics). Must not throw.
+   * Told of each batch once its Kafka transaction is committed, with where the time of its first
+   * event went (metrics). Must not throw.
    */
-  readonly onPublished?: (
-    batch: readonly RecordedEvent[],
-    transactionMs: number,
-    stages?: PublishStages,
-  ) => void;
+  readonly onPublished?: (batch: readonly RecordedEvent[], times: PublishTimes) => void;
 }
 
-/** Where a transaction's first event waited before its transaction was sent (ms, wall clock). */
-export interface PublishStages {
-  /** Stored (`created`) → the subscription handed it over: the wake-up and the read. */
-  readonly read: number;
-  /** → its batch closed: the batch lingering while the previous transaction committed. */
-  readonly linger: number;
-  /** → records mapped (fold, serialise). */
-  readonly map: number;
-  /** → sent: waiting for the previous transaction. */
-  readonly queued: number;
+/**
+ * The stages of a transaction's first event before its transaction is sent, in order (ms, wall
+ * clock, each from the end of the one before):
+ * - `read`: stored (`created`) → out of the subscription: the publisher's wake-up and read, and
+ *   any time it was busy (mapping, sending) and not reading;
+ * - `linger`: → its batch handed over: the batch growing while the previous transaction commits;
+ * - `map`: → its batch's records mapped (fold, serialise);
+ * - `queued`: → its transaction sent: the wait for the transaction before it (one at a time).
+ */
+export const PUBLISH_STAGES = ['read', 'linger', 'map', 'queued'] as const;
+export type PublishStage = (typeof PUBLISH_STAGES)[number];
+
+/**
+ * Where a transaction's first event spent its time from being stored to its records' commit (ms):
+ * the publisher's stages, then `transaction`, from sending the records to the broker's answer to
+ * the commit (the client's encoding, the round trips, the broker's work).
+ */
+export interface PublishTimes extends Readonly<Record<PublishStage, number>> {
+  readonly transaction: number;
 }
 
 /** What the leadership runs for each term: this class, or the same in a thread of its own. */
@@ -216,6 +220,7 @@ export class KafkaPublisher implements Publisher {
     let committing: Promise<void> | undefined;
     // No timer: a batch takes what is ready, and grows while the previous transaction commits.
     const whileCommitting = () => committing;
+    // When each event came out of the subscription: the end of its `read` stage.
     const arrived = new WeakMap<RecordedEvent, number>();
     const subscription = this.subscription;
     async function* stamped(): AsyncGenerator<RecordedEvent> {
@@ -236,7 +241,7 @@ export class KafkaPublisher implements Publisher {
           if (this.stopping) break;
           const first = events[0];
           const arrivedAt = arrived.get(first) ?? handed;
-          const stages: PublishStages = {
+          const stages: Record<PublishStage, number> = {
             read: Math.max(0, arrivedAt - first.created.getTime()),
             linger: handed - arrivedAt,
             map: mappedAt - handed,
@@ -263,18 +268,18 @@ export class KafkaPublisher implements Publisher {
     progress: PublisherProgress,
     batch: readonly RecordedEvent[],
     records: readonly FanoutRecord[],
-    stages?: PublishStages,
+    stages: Record<PublishStage, number>,
   ): Promise<void> {
     const last = batch[batch.length - 1].position;
     const sent = performance.now();
     await sendInTransaction(producer, records, progress.message(last));
-    const transactionMs = performance.now() - sent;
+    const transaction = performance.now() - sent;
     this.update({
       publishedPosition: last,
       publishedEvents: this.status.publishedEvents + batch.length,
       transactions: this.status.transactions + 1,
     });
-    this.options.onPublished?.(batch, transactionMs, stages);
+    this.options.onPublished?.(batch, { ...stages, transaction });
   }
 
   private async disconnect(): Promise<void> {

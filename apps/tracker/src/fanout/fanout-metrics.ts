@@ -2,6 +2,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import type { CallStateFolder } from '@tracker/call-stream';
 import { lagObserver } from '../metrics/lag-observer';
 import type { PublishedTransaction } from './kafka-publisher-for';
+import { PUBLISH_STAGES } from '@tracker/fanout';
 
 /** A transaction's few ms on a healthy broker, to the seconds of one that is struggling. */
 const TRANSACTION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -33,19 +34,17 @@ export const publishedObserver = (
   });
   const stageDuration = new Histogram({
     name: 'tracker_fanout_stage_seconds',
-    help: "Where each transaction's first event waited before the transaction was sent",
+    help: "Where each transaction's first event waited, stage by stage, before the transaction was sent",
     labelNames: ['stage'] as const,
     buckets: TRANSACTION_BUCKETS,
     registers: [registry],
   });
-  return ({ createdMs, transactionMs, stages }) => {
-    if (stages) {
-      for (const [stage, ms] of Object.entries(stages)) stageDuration.observe({ stage }, ms / 1000);
-    }
+  return ({ createdMs, times }) => {
     events.inc(createdMs.length);
     transactions.inc();
     lag(createdMs);
-    transactionDuration.observe(transactionMs / 1000);
+    transactionDuration.observe(times.transaction / 1000);
+    for (const stage of PUBLISH_STAGES) stageDuration.observe({ stage }, times[stage] / 1000);
   };
 };
 

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { CallStateFolder } from '@tracker/call-stream';
 import type { EventStore } from '@tracker/event-store';
-import { CallRecordMapper, KafkaPublisher, PublisherLogger, PublishStages } from '@tracker/fanout';
+import { CallRecordMapper, KafkaPublisher, PublisherLogger, PublishTimes } from '@tracker/fanout';
 import type { AppConfig } from '../config/config';
 import { fanoutTopics } from './fanout-topics';
 
@@ -11,10 +11,8 @@ export type KafkaSettings = NonNullable<AppConfig['kafka']>;
 export interface PublishedTransaction {
   /** The `created` times (ms) of the stored events it carried. */
   readonly createdMs: readonly number[];
-  /** From sending its records to the broker's answer to its commit. */
-  readonly transactionMs: number;
-  /** Where its first event waited before it was sent (ms). */
-  readonly stages?: PublishStages;
+  /** Where its first event's time went, stage by stage. */
+  readonly times: PublishTimes;
 }
 
 /** The one way a publisher is made, on the HTTP loop or in its own thread. */
@@ -38,11 +36,7 @@ export const kafkaPublisherFor = (options: {
     progressTopic: topics.progress.name,
     progressGroupId: topics.progressGroupId,
     logger: options.logger,
-    onPublished: (batch, transactionMs, stages) =>
-      options.onPublished({
-        createdMs: batch.map((event) => event.created.getTime()),
-        transactionMs,
-        stages,
-      }),
+    onPublished: (batch, times) =>
+      options.onPublished({ createdMs: batch.map((event) => event.created.getTime()), times }),
   });
 };
