@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@tracker/event-store';
+import { EVENT_STORE, EventStore } from '@tracker/event-store';
 import { deadlineBounds } from '@tracker/domain';
 import {
   CallProjector,
@@ -17,6 +17,7 @@ import { QueryController } from '../query/query.controller';
 import { CallCommandService } from './call-command.service';
 import { DeadlineWatcher } from './deadline-watcher.service';
 import { IngestCounters } from '../ingest/ingest-counters';
+import { committedNow } from '../metrics/committed-batch';
 import { lagObserver } from '../metrics/lag-observer';
 import { TrackerMetrics } from '../metrics/tracker-metrics';
 import { ProjectionThread } from './projection/projection-thread';
@@ -30,10 +31,6 @@ const projectionLag = (metrics: TrackerMetrics) =>
     'tracker_projection_lag_seconds',
     'Time from storing an event to committing it to the read model',
   );
-
-const createdTimes =
-  (observe: (createdMs: readonly number[]) => void) => (batch: readonly RecordedEvent[]) =>
-    observe(batch.map((event) => event.created.getTime()));
 
 @Module({
   imports: [CqrsModule.forRoot()],
@@ -85,13 +82,14 @@ const createdTimes =
         config: AppConfig,
         metrics: TrackerMetrics,
       ) => {
+        const lag = projectionLag(metrics);
         if (config.projection === 'inline') {
           return new CallProjector(
             store,
             readModel,
             deadlineBounds(config.deadlines.bounds),
             new Logger('Projection'),
-            { onCommitted: createdTimes(projectionLag(metrics)) },
+            { onCommitted: (batch) => lag(committedNow(batch)) },
           );
         }
         // ReadModelStore (above) only reads then: the thread is the read model's writer.
@@ -103,7 +101,7 @@ const createdTimes =
           },
           store,
           new Logger('Projection'),
-          projectionLag(metrics),
+          lag,
         );
         metrics.threads.set('projection', () => thread.osThreadId);
         return thread;

@@ -39,10 +39,11 @@ export const publishedObserver = (
     buckets: TRANSACTION_BUCKETS,
     registers: [registry],
   });
-  return ({ createdMs, times }) => {
+  return (published) => {
+    const { createdMs, times } = published;
     events.inc(createdMs.length);
     transactions.inc();
-    lag(createdMs);
+    lag(published);
     transactionDuration.observe(times.transaction / 1000);
     for (const stage of PUBLISH_STAGES) stageDuration.observe({ stage }, times[stage] / 1000);
   };

@@ -3,14 +3,16 @@ import type { CallStateFolder } from '@tracker/call-stream';
 import type { EventStore } from '@tracker/event-store';
 import { CallRecordMapper, KafkaPublisher, PublisherLogger, PublishTimes } from '@tracker/fanout';
 import type { AppConfig } from '../config/config';
+import { CommittedBatch, committedNow } from '../metrics/committed-batch';
 import { fanoutTopics } from './fanout-topics';
 
 export type KafkaSettings = NonNullable<AppConfig['kafka']>;
 
-/** A transaction the publisher committed, as the metrics take it (structured-cloneable). */
-export interface PublishedTransaction {
-  /** The `created` times (ms) of the stored events it carried. */
-  readonly createdMs: readonly number[];
+/**
+ * A transaction the publisher committed, as the metrics take it (structured-cloneable): its events'
+ * `created` times and when it committed, stamped in the publisher's thread.
+ */
+export interface PublishedTransaction extends CommittedBatch {
   /** Where its first event's time went, stage by stage. */
   readonly times: PublishTimes;
 }
@@ -36,7 +38,6 @@ export const kafkaPublisherFor = (options: {
     progressTopic: topics.progress.name,
     progressGroupId: topics.progressGroupId,
     logger: options.logger,
-    onPublished: (batch, times) =>
-      options.onPublished({ createdMs: batch.map((event) => event.created.getTime()), times }),
+    onPublished: (batch, times) => options.onPublished({ ...committedNow(batch), times }),
   });
 };

@@ -1,12 +1,13 @@
 import { Histogram, Registry } from 'prom-client';
+import type { CommittedBatch } from './committed-batch';
 
 /** From a few milliseconds (live) to minutes (catching up after a restart or a broker outage). */
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
 /**
  * A histogram of how long after it was stored each event reached a follower of the store (the
- * read model, Kafka), and the observer to give that follower: it takes the `created` times (ms
- * since the epoch) of a batch the follower has just committed.
+ * read model, Kafka), and the observer to give that follower: it takes each batch the follower has
+ * just committed.
  *
  * Measured from the event's `created` time, which the embedded store stamps when it hands the group
  * commit that writes the event to its writer thread: the 202 follows once that commit's fsync
@@ -20,10 +21,9 @@ export const lagObserver = (
   registry: Registry,
   name: string,
   help: string,
-): ((createdMs: readonly number[]) => void) => {
+): ((batch: CommittedBatch) => void) => {
   const histogram = new Histogram({ name, help, buckets: LAG_BUCKETS, registers: [registry] });
-  return (createdMs) => {
-    const now = Date.now();
-    for (const created of createdMs) histogram.observe(Math.max(0, now - created) / 1000);
+  return ({ createdMs, committedMs }) => {
+    for (const created of createdMs) histogram.observe(Math.max(0, committedMs - created) / 1000);
   };
 };

@@ -1,6 +1,7 @@
 import type { CommitWake } from '@tracker/event-store';
 import type { CallView } from '@tracker/domain';
 import type { AppConfig } from '../../config/config';
+import type { CommittedBatch } from '../../metrics/committed-batch';
 import type { LogMessage } from '../../threads/relay-logger';
 
 /** What the projection thread is started with (structured-cloneable). */
@@ -25,8 +26,8 @@ export type FromProjection =
       readonly position?: string;
       readonly projectedEvents: number;
       readonly calls?: number;
-      /** The stored `created` times (ms) of the batch just committed, for the lag metric. */
-      readonly createdMs?: readonly number[];
+      /** The batch just committed, for the lag metric. */
+      readonly committed?: CommittedBatch;
       /** The projection thread's Linux id (constant), for its CPU metric. */
       readonly osThreadId?: number;
     }

@@ -8,6 +8,7 @@ import { toEventData } from '@tracker/call-stream';
 import { eventually } from '../../../../../test/support/service-process';
 import { ProjectionThread } from './projection-thread';
 import type { FromProjection } from './projection-protocol';
+import type { CommittedBatch } from '../../metrics/committed-batch';
 
 const OTHER = '99999999-0000-4000-8000-000000000000';
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -22,6 +23,8 @@ describe('ProjectionThread', () => {
   let thread: ProjectionThread;
   /** Every view the thread posted to this thread, watched or not. */
   let posted: CallView[];
+  /** Every batch the thread reported committed (the lag metric's input). */
+  let committed: CommittedBatch[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'projection-thread-'));
@@ -35,9 +38,11 @@ describe('ProjectionThread', () => {
       },
       store,
       quiet,
+      (batch) => committed.push(batch),
     );
     thread.start();
     posted = [];
+    committed = [];
     const worker = (thread as unknown as { worker: import('node:worker_threads').Worker }).worker;
     worker.on('message', (message: FromProjection) => {
       if (message.kind === 'calls') posted.push(...message.views);
@@ -99,5 +104,31 @@ describe('ProjectionThread', () => {
       [CALL, 'establishing'],
       [CALL, 'established'],
     ]);
+  }, 30_000);
+
+  it('reports when it committed a batch, not when this thread got round to its message', async () => {
+    const first = notified(OTHER, 'establishing', 0);
+    await store.appendToStream(callStreamName(OTHER), first, NO_STREAM);
+    await projected(first.length); // the thread is up and following
+    committed = [];
+    const events = notified(CALL, 'establishing', 0);
+    await store.appendToStream(callStreamName(CALL), events, NO_STREAM);
+    // This thread stays busy while the projection thread reads, commits and reports: its message
+    // waits, as it does behind a saturated HTTP loop.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    await projected(first.length + events.length);
+    await eventually(
+      'the commit reported',
+      async () => committed.length,
+      (n) => n >= 1,
+      10_000,
+      20,
+    );
+
+    const [{ createdMs, committedMs }] = committed;
+    expect(createdMs).toHaveLength(events.length);
+    // The lag is the thread's (a poll of the store and a commit), not the 2 s this thread was busy.
+    expect(committedMs - Math.max(...createdMs)).toBeGreaterThanOrEqual(0);
+    expect(committedMs - Math.min(...createdMs)).toBeLessThan(1500);
   }, 30_000);
 });

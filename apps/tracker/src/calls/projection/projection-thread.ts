@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { EventStore, parsePosition, startReaderThread, stopThread } from '@tracker/event-store';
 import { Projection, ProjectionStatus } from '@tracker/read-model';
+import type { CommittedBatch } from '../../metrics/committed-batch';
 import type { FromProjection, ProjectionWorkerData, ToProjection } from './projection-protocol';
 
 export interface ProjectionThreadLogger {
@@ -29,8 +30,8 @@ export class ProjectionThread extends Projection {
     private readonly data: Omit<ProjectionWorkerData, 'wake'>,
     private readonly store: EventStore,
     private readonly logger: ProjectionThreadLogger,
-    /** Told the `created` times (ms) of each batch the thread committed (the lag metric). */
-    private readonly onCommitted?: (createdMs: readonly number[]) => void,
+    /** Told of each batch the thread committed (the lag metric). */
+    private readonly onCommitted?: (batch: CommittedBatch) => void,
   ) {
     super();
   }
@@ -85,7 +86,7 @@ export class ProjectionThread extends Projection {
           calls: message.calls,
         };
         this.osThreadId = message.osThreadId;
-        if (message.createdMs?.length) this.onCommitted?.(message.createdMs);
+        if (message.committed?.createdMs.length) this.onCommitted?.(message.committed);
         return;
       case 'calls':
         this.deliver(message.views);

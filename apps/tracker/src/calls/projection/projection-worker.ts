@@ -4,6 +4,7 @@
  * only through messages (projection-protocol.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { CommittedBatch, committedNow } from '../../metrics/committed-batch';
 import { CallView, deadlineBounds } from '@tracker/domain';
 import {
   followCommits,
@@ -24,13 +25,13 @@ const main = async () => {
   const store = await openReader(data.store);
   const unfollow = followCommits(data.wake, store);
   const readModel = new ReadModelStore(data.readModelPath);
-  let createdMs: number[] = [];
+  let committed: CommittedBatch | undefined;
   const projector = new CallProjector(
     store,
     readModel,
     deadlineBounds(data.bounds),
     relayLogger(send),
-    { onCommitted: (batch) => (createdMs = batch.map((event) => event.created.getTime())) },
+    { onCommitted: (batch) => (committed = committedNow(batch)) },
   );
   // One message per committed batch, not one per call, and only watched calls' views: cloning
   // every view to the event loop cost it ~20 µs each while nobody watched.
@@ -64,10 +65,10 @@ const main = async () => {
       position: position && formatPosition(position),
       projectedEvents,
       calls,
-      createdMs,
+      committed,
       osThreadId,
     });
-    createdMs = [];
+    committed = undefined;
     if (views.length > 0) send({ kind: 'calls', views });
     views = [];
   });

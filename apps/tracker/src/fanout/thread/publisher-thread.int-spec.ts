@@ -8,7 +8,7 @@ import { callIdFromStreamName } from '@tracker/domain';
 import { at, callNotification, graphCommand } from '@tracker/domain/testing';
 import { EmbeddedEventStore, RecordedEvent } from '@tracker/event-store';
 import { brokers, readCommitted, testKafka, waitUntil } from '@tracker/fanout/testing';
-import type { KafkaSettings } from '../kafka-publisher-for';
+import type { KafkaSettings, PublishedTransaction } from '../kafka-publisher-for';
 import { PublisherThread } from './publisher-thread';
 
 /** A Graph call id as it appears in resource URLs (32 hex digits), distinct per `n`. */
@@ -24,6 +24,40 @@ describe('PublisherThread on a real broker', () => {
     dir = mkdtempSync(join(tmpdir(), 'tracker-publisher-thread-'));
     store = EmbeddedEventStore.open({ path: join(dir, 'events.db'), pollIntervalMs: 20 });
   });
+
+  /** Topics and a transactional id of the test's own. */
+  const settings = (): { prefix: string; kafka: KafkaSettings } => {
+    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    return {
+      prefix,
+      kafka: {
+        brokers,
+        clientId: `${prefix}-client`,
+        transactionalId: `${prefix}.tx`,
+        partitions: 3,
+        maxTopicBatchBytes: 1_000_000,
+        publisher: 'thread',
+        topics: {
+          callState: `${prefix}.call-state`,
+          operationState: `${prefix}.operation-state`,
+          callEvents: `${prefix}.call-events`,
+        },
+      },
+    };
+  };
+  /** `calls` calls from number `from` on, each established and terminated. */
+  const ingest = (from: number, calls: number) => {
+    const handler = new CallCommandHandler(store, new CallStateFolder(store));
+    return Promise.all(
+      Array.from({ length: calls }, async (_, i) => {
+        const callId = callIdInUrl(from + i);
+        for (const [step, state] of ['establishing', 'established', 'terminated'].entries()) {
+          const command = graphCommand(callNotification(state, { callId }), at(step));
+          await handler.execute(command.data.notification.callId, [command]);
+        }
+      }),
+    );
+  };
   afterEach(async () => {
     await thread?.stop();
     await store.close();
@@ -31,31 +65,7 @@ describe('PublisherThread on a real broker', () => {
   });
 
   it('starts its thread again when it dies, and every stored event reaches Kafka exactly once, in order per call', async () => {
-    const prefix = `test-${randomUUID().slice(0, 8)}`;
-    const kafka: KafkaSettings = {
-      brokers,
-      clientId: `${prefix}-client`,
-      transactionalId: `${prefix}.tx`,
-      partitions: 3,
-      maxTopicBatchBytes: 1_000_000,
-      publisher: 'thread',
-      topics: {
-        callState: `${prefix}.call-state`,
-        operationState: `${prefix}.operation-state`,
-        callEvents: `${prefix}.call-events`,
-      },
-    };
-    const handler = new CallCommandHandler(store, new CallStateFolder(store));
-    const ingest = (from: number, calls: number) =>
-      Promise.all(
-        Array.from({ length: calls }, async (_, i) => {
-          const callId = callIdInUrl(from + i);
-          for (const [step, state] of ['establishing', 'established', 'terminated'].entries()) {
-            const command = graphCommand(callNotification(state, { callId }), at(step));
-            await handler.execute(command.data.notification.callId, [command]);
-          }
-        }),
-      );
+    const { prefix, kafka } = settings();
     const errors: string[] = [];
     thread = new PublisherThread(
       { store: { kind: 'embedded', path: join(dir, 'events.db') }, kafka },
@@ -97,4 +107,33 @@ describe('PublisherThread on a real broker', () => {
       storedByCall,
     );
   }, 180_000);
+  it('reports when each transaction committed and where its time went, stamped in its thread', async () => {
+    const { kafka } = settings();
+    const published: PublishedTransaction[] = [];
+    thread = new PublisherThread(
+      { store: { kind: 'embedded', path: join(dir, 'events.db') }, kafka },
+      store,
+      { log: () => undefined, warn: () => undefined, error: () => undefined },
+      (transaction) => published.push(transaction),
+      () => undefined,
+    );
+    thread.start();
+    await ingest(0, 1);
+    let stored = 0;
+    for await (const _event of store.readAll()) stored += 1;
+    // The thread is up and has published all of it (its start-up is in those events' lag).
+    await waitUntil(() => thread!.currentStatus.publishedEvents === stored, 60_000);
+    published.length = 0;
+    await ingest(1, 1);
+    // This thread stays busy while the publisher commits and reports: its messages wait, as they
+    // do behind a saturated HTTP loop, and that wait is not the fan-out's lag.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    await waitUntil(() => published.length > 0, 10_000);
+
+    for (const { createdMs, committedMs, times } of published) {
+      expect(committedMs - Math.min(...createdMs)).toBeLessThan(1500);
+      const stages = times.read + times.linger + times.map + times.queued + times.transaction;
+      expect(Math.abs(stages - (committedMs - createdMs[0]))).toBeLessThan(3);
+    }
+  }, 120_000);
 });
