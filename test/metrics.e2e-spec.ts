@@ -10,6 +10,7 @@ import {
   sampleValue,
 } from './support/prometheus';
 import * as grpc from '@grpc/grpc-js';
+import { PUBLISH_STAGES } from '@tracker/fanout';
 import { loaded } from './support/grpc-client';
 import { fixture, RunningService, startService } from './support/running-service';
 import { eventually } from './support/service-process';
@@ -313,14 +314,14 @@ describe('/metrics of the running service (Kafka on), promtool and the Grafana d
       transactions,
     );
     // Each transaction's first event, stage by stage before it was sent: one observation per
-    // transaction and stage, in seconds, and with the transaction's own time no more than the sum
-    // of all lags (each transaction's stages add up to its first event's lag: kafka-publisher.int-spec).
-    const stages = ['read', 'linger', 'map', 'queued'];
-    for (const stage of stages) {
+    // transaction and stage, in seconds. The stages and the transaction's own time add up to that
+    // event's lag (kafka-publisher.int-spec), so summed over the transactions they are at most
+    // the sum of all events' lags.
+    for (const stage of PUBLISH_STAGES) {
       expect(value('tracker_fanout_stage_seconds_count', { stage })).toBe(transactions);
     }
     const firstEventsLag =
-      stages.reduce(
+      PUBLISH_STAGES.reduce(
         (sum, stage) => sum + value('tracker_fanout_stage_seconds_sum', { stage })!,
         0,
       ) + value('tracker_fanout_transaction_duration_seconds_sum')!;

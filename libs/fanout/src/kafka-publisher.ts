@@ -52,11 +52,14 @@ export interface KafkaPublisherOptions {
 /**
  * The stages of a transaction's first event before its transaction is sent, in order (ms, wall
  * clock, each from the end of the one before):
- * - `read`: stored (`created`) → out of the subscription: the publisher's wake-up and read, and
- *   any time it was busy (mapping, sending) and not reading;
- * - `linger`: → its batch handed over: the batch growing while the previous transaction commits;
+ * - `read`: stored (`created`) → out of the store subscription: the publisher's wake-up and read.
+ *   A read is usually waiting while the previous batch is mapped and sent; when none is (the batch
+ *   before filled to `maxBatch`, as in a catch-up), the time the publisher was busy counts here;
+ * - `linger`: → its batch handed over: the rest of the previous batch's mapping and sending, and
+ *   the wait while the previous transaction commits (the batch grows meanwhile);
  * - `map`: → its batch's records mapped (fold, serialise);
- * - `queued`: → its transaction sent: the wait for the transaction before it (one at a time).
+ * - `queued`: → its transaction sent: the wait for the transactions before it (one at a time, and
+ *   a batch cut into several sends them in turn).
  */
 export const PUBLISH_STAGES = ['read', 'linger', 'map', 'queued'] as const;
 export type PublishStage = (typeof PUBLISH_STAGES)[number];
@@ -220,7 +223,9 @@ export class KafkaPublisher implements Publisher {
     let committing: Promise<void> | undefined;
     // No timer: a batch takes what is ready, and grows while the previous transaction commits.
     const whileCommitting = () => committing;
-    // When each event came out of the subscription: the end of its `read` stage.
+    // When each event came out of the subscription: the end of its `read` stage. Stamped in a
+    // generator of its own so that it is the arrival, not when the batching loop resumed (about
+    // 0.5 µs per event on the bench's machine, against ~40 µs to map the event).
     const arrived = new WeakMap<RecordedEvent, number>();
     const subscription = this.subscription;
     async function* stamped(): AsyncGenerator<RecordedEvent> {
@@ -241,11 +246,12 @@ export class KafkaPublisher implements Publisher {
           if (this.stopping) break;
           const first = events[0];
           const arrivedAt = arrived.get(first) ?? handed;
+          // Wall clock (`created` is), so each is clamped: a clock step back gives 0, not less.
           const stages: Record<PublishStage, number> = {
             read: Math.max(0, arrivedAt - first.created.getTime()),
-            linger: handed - arrivedAt,
-            map: mappedAt - handed,
-            queued: Date.now() - mappedAt,
+            linger: Math.max(0, handed - arrivedAt),
+            map: Math.max(0, mappedAt - handed),
+            queued: Math.max(0, Date.now() - mappedAt),
           };
           committing = this.publishBatch(this.producer, progress, events, records, stages).then(
             onProgress,

@@ -6,6 +6,8 @@ import { PUBLISH_STAGES } from '@tracker/fanout';
 
 /** A transaction's few ms on a healthy broker, to the seconds of one that is struggling. */
 const TRANSACTION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** The same, and the minutes an event waits to be read in a catch-up (after a restart or outage). */
+const STAGE_BUCKETS = [...TRANSACTION_BUCKETS, 30, 60, 300, 900];
 
 /** The publisher's counters and lag, registered only when fan-out is on (KAFKA_BROKERS). */
 export const publishedObserver = (
@@ -36,7 +38,7 @@ export const publishedObserver = (
     name: 'tracker_fanout_stage_seconds',
     help: "Where each transaction's first event waited, stage by stage, before the transaction was sent",
     labelNames: ['stage'] as const,
-    buckets: TRANSACTION_BUCKETS,
+    buckets: STAGE_BUCKETS,
     registers: [registry],
   });
   return (published) => {

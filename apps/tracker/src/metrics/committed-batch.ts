@@ -10,9 +10,7 @@ export interface CommittedBatch {
 }
 
 /** `CommittedBatch` of `events` committed now, by the thread that calls it. */
-export const committedNow = (
-  events: ReadonlyArray<{ readonly created: Date }>,
-): CommittedBatch => ({
-  createdMs: events.map((event) => event.created.getTime()),
-  committedMs: Date.now(),
-});
+export const committedNow = (events: ReadonlyArray<{ readonly created: Date }>): CommittedBatch => {
+  const committedMs = Date.now(); // first: the commit's time, not the copy's
+  return { createdMs: events.map((event) => event.created.getTime()), committedMs };
+};
