@@ -108,6 +108,7 @@ describe('PublisherThread on a real broker', () => {
       storedByCall,
     );
   }, 180_000);
+
   it('reports when each transaction committed and where its time went, stamped in its thread', async () => {
     const { kafka } = settings();
     const published: PublishedTransaction[] = [];
