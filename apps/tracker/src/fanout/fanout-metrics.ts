@@ -1,8 +1,8 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { CallStateFolder } from '@tracker/call-stream';
+import { PUBLISH_STAGES } from '@tracker/fanout';
 import { lagObserver } from '../metrics/lag-observer';
 import type { PublishedTransaction } from './kafka-publisher-for';
-import { PUBLISH_STAGES } from '@tracker/fanout';
 
 /** A transaction's few ms on a healthy broker, to the seconds of one that is struggling. */
 const TRANSACTION_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

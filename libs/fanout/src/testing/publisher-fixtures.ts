@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { ANY, EmbeddedEventStore, EventStore } from '@tracker/event-store';
-import type { KafkaPublisherOptions } from '../kafka-publisher';
+import { KafkaPublisherOptions, PUBLISH_STAGES, PublishTimes } from '../kafka-publisher';
 import type { Seen } from './kafka-test-kit';
 
 /** Publisher tests' logger: silent unless DEBUG_PUBLISHER is set. */
@@ -69,6 +69,19 @@ export const expectExactlyOnceInOrder = (seen: Seen[], expected: number) => {
   for (const revisions of byKey.values()) {
     expect(revisions).toEqual(revisions.map((_, i) => i));
   }
+};
+
+/**
+ * A transaction's stages and its own time, each at least 0, add up to its first event's lag
+ * (`lagMs`: `created` to the commit) within 3 ms: the stages' bounds are whole ms from `Date.now()`,
+ * the transaction's time a fraction from `performance.now()`.
+ */
+export const expectStagesAddUpTo = (times: PublishTimes, lagMs: number) => {
+  for (const stage of [...PUBLISH_STAGES, 'transaction'] as const) {
+    expect(times[stage]).toBeGreaterThanOrEqual(0);
+  }
+  const total = PUBLISH_STAGES.reduce((sum, stage) => sum + times[stage], times.transaction);
+  expect(Math.abs(total - lagMs)).toBeLessThan(3);
 };
 
 export const waitUntil = async (condition: () => boolean, timeoutMs = 30_000) => {
